@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatasystemConfig(AppConfig):
+    name = "datasystem"
+    verbose_name = "The decision-support data system"

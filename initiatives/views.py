@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from smt_portal.paging import paginate
+from teams.models import Team
+
+
+@login_required
+def transformation_zone(request: HttpRequest) -> HttpResponse:
+    """The Transformation Zone: where the agency's innovations are installed and proven first."""
+    teams = Team.objects.in_zone().select_related("parent").order_by("level", "name")
+    return render(request, "initiatives/zone.html", {"page": paginate(request, teams, 50)})

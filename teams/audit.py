@@ -1,0 +1,134 @@
+"""The audit trail: who changed which governance record, when, and what changed.
+
+django-simple-history keeps a historical row per save; this module turns a page of
+those rows into readable changes in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+
+from .models import (
+    Agency,
+    DevelopmentReview,
+    Division,
+    Membership,
+    RoleAssignment,
+    SponsorAppointment,
+    SponsorPairing,
+    Team,
+    TeamUpdate,
+    User,
+)
+
+AUDITED: dict[str, tuple[str, type[models.Model]]] = {
+    "people": ("People", User),
+    "roles": ("Roles", RoleAssignment),
+    "sponsors": ("Sponsor appointments", SponsorAppointment),
+    "pairings": ("Sponsor–STS pairings", SponsorPairing),
+    "divisions": ("Divisions", Division),
+    "teams": ("Teams", Team),
+    "memberships": ("Team memberships", Membership),
+    "development": ("Development reviews", DevelopmentReview),
+    "updates": ("Team updates", TeamUpdate),
+    "agency": ("Agency", Agency),
+}
+
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    record: models.Model
+    action: str
+    changes: list[Change]
+
+    @property
+    def when(self):
+        return self.record.history_date
+
+    @property
+    def who(self):
+        return self.record.history_user
+
+
+def history_rows(kind: str, object_id: int | None = None) -> models.QuerySet:
+    historical = AUDITED[kind][1].history.model
+    rows = historical.objects.select_related("history_user")
+    if object_id is not None:
+        rows = rows.filter(id=object_id)
+    previous = historical.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date", "-history_id")
+    return rows.annotate(previous_id=Subquery(previous.values("history_id")[:1])).order_by(
+        "-history_date", "-history_id"
+    )
+
+
+def entries(kind: str, rows: list) -> list[Entry]:
+    model = AUDITED[kind][1]
+    historical = model.history.model
+    previous = historical.objects.in_bulk([r.previous_id for r in rows if r.previous_id])
+    fields = [
+        f for f in historical._meta.concrete_fields
+        if not f.name.startswith("history_") and f.name not in {"id", "singleton"}
+    ]
+    labels = _related_labels(fields, rows + list(previous.values()))
+    result = []
+    for row in rows:
+        before = previous.get(row.previous_id)
+        changes = []
+        for field in fields:
+            new = getattr(row, field.attname)
+            old = getattr(before, field.attname) if before is not None else None
+            if row.history_type == "+" and new in (None, "", False):
+                continue
+            if row.history_type == "-" or (before is not None and old == new):
+                continue
+            changes.append(
+                Change(
+                    str(field.verbose_name).capitalize(),
+                    _display(field, old, labels) if before is not None else "",
+                    _display(field, new, labels),
+                )
+            )
+        result.append(Entry(row, ACTIONS.get(row.history_type, row.history_type), changes))
+    return result
+
+
+def _related_labels(fields, rows) -> dict[tuple[type, object], str]:
+    wanted: dict[type, set] = defaultdict(set)
+    for field in fields:
+        if field.is_relation and field.related_model is not None:
+            for row in rows:
+                value = getattr(row, field.attname)
+                if value is not None:
+                    wanted[field.related_model].add(value)
+    labels = {}
+    for related, ids in wanted.items():
+        for pk, obj in related._default_manager.in_bulk(ids).items():
+            labels[(related, pk)] = str(obj)
+    return labels
+
+
+def _display(field, value, labels) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.is_relation and field.related_model is not None:
+        return labels.get((field.related_model, value), f"#{value} (removed)")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)

@@ -1,0 +1,224 @@
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from .models import (
+    Agency,
+    DevelopmentReview,
+    Division,
+    Level,
+    Membership,
+    Role,
+    RoleAssignment,
+    SponsorAppointment,
+    Team,
+    TeamUpdate,
+    User,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person: User) -> str:
+        extra = person.job_title or (person.division.name if person.division_id else "")
+        return f"{person} — {extra}" if extra else str(person)
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "state_name", "districts_may_report_to_state"]
+
+
+class DivisionForm(forms.ModelForm):
+    head = PersonChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("division"),
+        required=False,
+        help_text="Who leads this division.",
+    )
+
+    class Meta:
+        model = Division
+        fields = ["name", "short_name", "head", "is_active"]
+        labels = {"is_active": "Active (inactive divisions stay in the history)"}
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "job_title", "division",
+                  "is_active"]
+        labels = {"is_active": "Active (may sign in and be chosen for teams)"}
+        help_texts = {"username": "Used to sign in: letters, digits and @ . + - _ only."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        divisions = Division.objects.active()
+        if self.instance.division_id:
+            divisions = Division.objects.filter(pk=self.instance.division_id) | divisions
+        self.fields["division"].queryset = divisions
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "started_on", "note"]
+        widgets = {"started_on": DateInput()}
+        labels = {"started_on": "Holds the role from"}
+
+
+class SponsorAppointmentForm(forms.Form):
+    sponsor = PersonChoiceField(
+        queryset=User.objects.none(),
+        help_text="Chosen from the current SMT members who are not already sponsors.",
+    )
+    started_on = forms.DateField(label="Appointed on", widget=DateInput(), required=False)
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = (
+            User.objects.smt_members()
+            .exclude(Exists(SponsorAppointment.objects.current().filter(sponsor=OuterRef("pk"))))
+            .select_related("division")
+        )
+
+
+class SponsorEndForm(forms.Form):
+    accept_broken_rule = forms.BooleanField(
+        required=False,
+        label="I understand that this leaves the sponsor rule broken until a new sponsor is "
+        "appointed.",
+    )
+
+
+class SponsorPairingForm(forms.Form):
+    sponsor = PersonChoiceField(queryset=User.objects.none())
+    specialist = PersonChoiceField(queryset=User.objects.none(), label="STS")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = User.objects.sponsors().select_related("division")
+        self.fields["specialist"].queryset = User.objects.specialists().select_related("division")
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "level", "parent", "unit_name", "purpose", "specialists", "cadence",
+                  "zone_entered_on", "zone_left_on"]
+        widgets = {
+            "zone_entered_on": DateInput(),
+            "zone_left_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "specialists": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "parent": "The team one level up. The SMT is the top of the cascade.",
+            "specialists": "The STSs who support this team.",
+        }
+
+    def __init__(self, *args, may_restructure: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialists"].queryset = User.objects.specialists()
+        self.fields["level"].choices = Level.choices
+        parents = Team.objects.exclude(level=Level.BUILDING).order_by("level", "name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].required = not self.instance.is_management_team
+        if not may_restructure or self.instance.is_management_team:
+            # Where a team sits is the admins' call; STSs keep its details current.
+            del self.fields["level"]
+            del self.fields["parent"]
+
+
+class MembershipForm(forms.ModelForm):
+    person = PersonChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("division")
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "started_on"]
+        widgets = {"started_on": DateInput()}
+        labels = {"started_on": "On the team from"}
+
+
+class DevelopmentReviewForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentReview
+        fields = ["reviewed_on", "formed", "members_trained", "meets_on_cadence", "linked",
+                  "note"]
+        widgets = {"reviewed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class TeamUpdateForm(forms.ModelForm):
+    """The team is fixed by the page it is logged from, or chosen among the author's teams."""
+
+    class Meta:
+        model = TeamUpdate
+        fields = ["team", "occurred_on", "summary", "successes", "adaptive_challenges",
+                  "next_steps", "for_smt_attention"]
+        widgets = {
+            "occurred_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("summary", "successes", "adaptive_challenges", "next_steps")
+            },
+        }
+        error_messages = {
+            "team": {
+                "invalid_choice": "You can log updates only for teams you support or sit on."
+            }
+        }
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is None:
+            del self.fields["team"]
+        else:
+            self.fields["team"].queryset = teams
+            self.fields["team"].error_messages["invalid_choice"] = (
+                "You can log updates only for teams you support or sit on."
+            )
+
+
+class CascadeFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        queryset=Team.objects.filter(level=Level.REGIONAL).order_by("name"),
+        required=False,
+        empty_label="All regions",
+    )
+    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False)
+    zone = forms.BooleanField(label="Only the Transformation Zone", required=False)
+
+
+class UpdateFilterForm(forms.Form):
+    attention = forms.BooleanField(label="Only those for SMT attention", required=False)
+    level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False)
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label="Name or title", required=False, max_length=100)
+    division = forms.ModelChoiceField(
+        queryset=Division.objects.all(), required=False, empty_label="All divisions"
+    )
+
+
+
+
+def add_service_errors(form: forms.BaseForm, error) -> None:
+    """Put a service's ValidationError on the form: on its field if shown, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

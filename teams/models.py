@@ -1,0 +1,599 @@
+"""The organisation and the cascade of implementation teams.
+
+Roles, appointments, pairings and memberships all carry dates rather than flags: the
+cabinet changes with elections and appointments, and the portal must show who held
+what, when. A record is *current* on a day when it started on or before that day and
+has not ended by it (`ended_on` is the first day it no longer holds).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_on(day: date, prefix: str = "") -> Q:
+    """Records started on or before `day` and not yet ended by it."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+class DatedQuerySet(models.QuerySet):
+    def current(self, day: date | None = None):
+        return self.filter(current_on(day or today()))
+
+
+class Dated(models.Model):
+    started_on = models.DateField(default=today)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day this no longer holds."
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_current(self, day: date | None = None) -> bool:
+        day = day or today()
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ended_on and self.started_on and self.ended_on <= self.started_on:
+            raise ValidationError({"ended_on": "The end date must be after the start date."})
+
+
+def ends_after_start(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+        name=name,
+    )
+
+
+class Agency(models.Model):
+    """The State Education Agency that runs this installation (there is exactly one)."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=30, help_text="For example the agency's acronym.")
+    state_name = models.CharField(max_length=100)
+    districts_may_report_to_state = models.BooleanField(
+        default=False,
+        help_text=(
+            "Allow district teams directly under a state implementation team, for agencies "
+            "without a regional level."
+        ),
+    )
+    singleton = models.BooleanField(default=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "agency"
+        constraints = [
+            models.UniqueConstraint(fields=["singleton"], name="one_agency_per_installation"),
+            models.CheckConstraint(condition=Q(singleton=True), name="agency_singleton_true"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Agency:
+        agency = cls.objects.first()
+        if agency is None:
+            agency = cls(
+                name="State Education Agency", short_name="SEA", state_name="The State"
+            )
+        return agency
+
+
+class DivisionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Division(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    short_name = models.CharField(max_length=30, blank=True)
+    head = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_divisions",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = DivisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("settings:division-edit", args=[self.pk])
+
+
+class UserQuerySet(models.QuerySet):
+    def holding(self, *roles: str, day: date | None = None):
+        day = day or today()
+        return self.filter(
+            Exists(
+                RoleAssignment.objects.filter(person=OuterRef("pk"), role__in=roles).current(day)
+            )
+        )
+
+    def smt_members(self, day: date | None = None):
+        return self.holding(*CABINET_ROLES, day=day)
+
+    def specialists(self, day: date | None = None):
+        return self.holding(Role.STS, day=day)
+
+    def sponsors(self, day: date | None = None):
+        day = day or today()
+        return self.filter(
+            Exists(SponsorAppointment.objects.filter(sponsor=OuterRef("pk")).current(day))
+        )
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person at the agency or in the cascade. Most people never sign in."""
+
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+
+    objects = PortalUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:person", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    CSSO = "csso", "Chief State School Officer"
+    DEPUTY = "deputy", "Deputy CSSO"
+    SMT_MEMBER = "smt", "SMT member"
+    STS = "sts", "State Transformation Specialist"
+    ADMIN = "admin", "Portal administrator"
+
+
+# The SMT is the CSSO and/or Deputy and the agency's decision makers (the cabinet).
+CABINET_ROLES = (Role.CSSO, Role.DEPUTY, Role.SMT_MEMBER)
+# Only these two may choose the Executive Leadership Sponsors.
+APPOINTING_ROLES = (Role.CSSO, Role.DEPUTY)
+
+
+class RoleAssignment(Dated):
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_assignment_per_role",
+                violation_error_message="This person already holds this role.",
+            ),
+            ends_after_start("role_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"
+
+
+class SponsorAppointment(Dated):
+    """An Executive Leadership Sponsor, appointed by the CSSO or Deputy CSSO."""
+
+    sponsor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="sponsor_appointments"
+    )
+    appointed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="sponsor_appointments_made"
+    )
+    ended_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsor_appointments_ended",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsor"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_appointment_per_sponsor",
+                violation_error_message="This person is already a sponsor.",
+            ),
+            ends_after_start("appointment_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sponsor: {self.sponsor}"
+
+
+class SponsorPairing(Dated):
+    """A sponsor who champions a State Transformation Specialist."""
+
+    sponsor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sts_pairings")
+    specialist = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="sponsor_pairings"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["specialist__last_name", "sponsor__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sponsor", "specialist"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_pairing",
+                violation_error_message="This sponsor is already paired with this STS.",
+            ),
+            ends_after_start("pairing_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor} champions {self.specialist}"
+
+
+class Level(models.TextChoices):
+    STATE = "state", "State"
+    REGIONAL = "regional", "Regional"
+    DISTRICT = "district", "District"
+    BUILDING = "building", "Building"
+
+
+class Cadence(models.IntegerChoices):
+    WEEKLY = 7, "Weekly"
+    FORTNIGHTLY = 14, "Every two weeks"
+    MONTHLY = 30, "Monthly"
+    BIMONTHLY = 61, "Every two months"
+    QUARTERLY = 91, "Quarterly"
+
+
+# The deepest path: SMT > state team > regional > district > building.
+MAX_DEPTH = 4
+
+
+class TeamQuerySet(models.QuerySet):
+    def within(self, team: Team):
+        """The team and every team below it in the cascade."""
+        lookup = Q(pk=team.pk)
+        path = "parent"
+        for _ in range(MAX_DEPTH):
+            lookup |= Q(**{path: team.pk})
+            path += "__parent"
+        return self.filter(lookup)
+
+    def below_any(self, team_ids):
+        """Teams that are, or sit below, any of the given teams."""
+        lookup = Q(pk__in=team_ids)
+        path = "parent"
+        for _ in range(MAX_DEPTH):
+            lookup |= Q(**{f"{path}__in": team_ids})
+            path += "__parent"
+        return self.filter(lookup)
+
+    def in_zone(self, day: date | None = None):
+        day = day or today()
+        return self.filter(
+            Q(zone_entered_on__lte=day)
+            & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
+        )
+
+    def in_region(self, region: Team):
+        return self.within(region)
+
+    def with_glance(self):
+        """What the cascade shows at a glance, in a fixed number of queries."""
+        latest_review = DevelopmentReview.objects.filter(team=OuterRef("pk")).order_by(
+            "-reviewed_on", "-pk"
+        )
+        latest_update = TeamUpdate.objects.filter(team=OuterRef("pk")).order_by(
+            "-occurred_on", "-pk"
+        )
+        return self.annotate(
+            dev_formed=models.Subquery(latest_review.values("formed")[:1]),
+            dev_trained=models.Subquery(latest_review.values("members_trained")[:1]),
+            dev_meeting=models.Subquery(latest_review.values("meets_on_cadence")[:1]),
+            dev_linked=models.Subquery(latest_review.values("linked")[:1]),
+            dev_reviewed_on=models.Subquery(latest_review.values("reviewed_on")[:1]),
+            last_update_on=models.Subquery(latest_update.values("occurred_on")[:1]),
+        ).prefetch_related(
+            models.Prefetch(
+                "specialists", queryset=User.objects.only("first_name", "last_name", "username")
+            )
+        )
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    is_management_team = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The State Management Team itself: the root of the cascade.",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    unit_name = models.CharField(
+        "region, district or school served", max_length=200, blank=True
+    )
+    purpose = models.TextField(blank=True)
+    specialists = models.ManyToManyField(
+        User,
+        blank=True,
+        related_name="supported_teams",
+        verbose_name="State Transformation Specialists",
+    )
+    cadence = models.PositiveSmallIntegerField(
+        "meeting cadence", choices=Cadence.choices, default=Cadence.MONTHLY
+    )
+    zone_entered_on = models.DateField("entered the Transformation Zone", null=True, blank=True)
+    zone_left_on = models.DateField("left the Transformation Zone", null=True, blank=True)
+
+    objects = TeamQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[specialists])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_management_team"],
+                condition=Q(is_management_team=True),
+                name="one_state_management_team",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_management_team=False) | Q(parent__isnull=True, level="state"),
+                name="smt_is_state_level_root",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_management_team=True) | Q(parent__isnull=False),
+                name="every_other_team_has_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(zone_left_on__isnull=True)
+                | Q(zone_entered_on__isnull=False, zone_left_on__gt=models.F("zone_entered_on")),
+                name="zone_left_after_entered",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:team", args=[self.pk])
+
+    def in_zone(self, day: date | None = None) -> bool:
+        day = day or today()
+        return bool(
+            self.zone_entered_on
+            and self.zone_entered_on <= day
+            and (self.zone_left_on is None or self.zone_left_on > day)
+        )
+
+    def ancestors(self) -> list[Team]:
+        """From the parent up to the SMT (one query per level not already loaded)."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    @property
+    def level_label(self) -> str:
+        if self.is_management_team:
+            return "State Management Team"
+        return f"{self.get_level_display()} team"
+
+    def allowed_parent_levels(self, agency: Agency | None = None) -> tuple[str, ...]:
+        """Which levels may hold this team (rule 2: a parent is one level up)."""
+        if self.is_management_team:
+            return ()
+        if self.level == Level.DISTRICT:
+            agency = agency or Agency.current()
+            if agency.districts_may_report_to_state:
+                return (Level.REGIONAL, Level.STATE)
+            return (Level.REGIONAL,)
+        return {
+            Level.STATE: (Level.STATE,),
+            Level.REGIONAL: (Level.STATE,),
+            Level.BUILDING: (Level.DISTRICT,),
+        }[self.level]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.zone_left_on and not self.zone_entered_on:
+            errors["zone_left_on"] = "Give the date the team entered the Transformation Zone."
+        elif self.zone_left_on and self.zone_left_on <= self.zone_entered_on:
+            errors["zone_left_on"] = "The team must leave the Zone after it entered it."
+        if errors:
+            raise ValidationError(errors)
+        self.clean_place_in_cascade()
+
+    def clean_place_in_cascade(self) -> None:
+        """Rule 2: a tree by level with the SMT at its root, and no cycles."""
+        if self.is_management_team:
+            return
+        parent = self.parent
+        if parent is None:
+            raise ValidationError({"parent": "Every team except the SMT sits under another."})
+        if self.pk and (parent.pk == self.pk or self.pk in {t.pk for t in parent.ancestors()}):
+            raise ValidationError(
+                {"parent": f"{parent} sits below {self} in the cascade; a team cannot sit "
+                "under itself or one of its own teams."}
+            )
+        if self.level == Level.STATE and not parent.is_management_team:
+            raise ValidationError(
+                {"parent": "State implementation teams sit directly under the SMT."}
+            )
+        allowed = self.allowed_parent_levels()
+        if parent.level not in allowed:
+            allowed_names = " or ".join(Level(level).label.lower() for level in allowed)
+            raise ValidationError(
+                {"parent": f"A {self.get_level_display().lower()} team sits under a "
+                f"{allowed_names} team, not a {parent.get_level_display().lower()} one."}
+            )
+        if self.level == Level.REGIONAL and parent.is_management_team:
+            raise ValidationError(
+                {"parent": "Regional teams sit under a state implementation team."}
+            )
+        if self.level == Level.DISTRICT and parent.is_management_team:
+            raise ValidationError(
+                {"parent": "District teams sit under a regional or state implementation team."}
+            )
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    MEMBER = "member", "Member"
+    COACH = "coach", "Coach"
+    DATA_LEAD = "data_lead", "Data lead"
+    LINKING = "linking", "Linking member"
+
+
+class Membership(Dated):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("team role", max_length=10, choices=TeamRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team", "role", "person__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "person"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership_per_team",
+                violation_error_message="This person is already on this team.",
+            ),
+            ends_after_start("membership_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.team} ({self.get_role_display()})"
+
+
+class DevelopmentReview(models.Model):
+    """The team's quarterly check of its own development, dated so history is kept."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="development_reviews")
+    reviewed_on = models.DateField(default=today)
+    formed = models.BooleanField("team formed", default=False)
+    members_trained = models.BooleanField("members trained", default=False)
+    meets_on_cadence = models.BooleanField("meeting on cadence", default=False)
+    linked = models.BooleanField("linked up and down", default=False)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="development_reviews"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    CHECKS = ("formed", "members_trained", "meets_on_cadence", "linked")
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["team", "-reviewed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} development on {self.reviewed_on}"
+
+    @property
+    def score(self) -> int:
+        return sum(bool(getattr(self, check)) for check in self.CHECKS)
+
+
+class TeamUpdateQuerySet(models.QuerySet):
+    def for_smt_attention(self):
+        return self.filter(for_smt_attention=True)
+
+    def within(self, team: Team):
+        return self.filter(team__in=Team.objects.within(team))
+
+    def with_context(self):
+        return self.select_related("team", "team__parent", "author")
+
+
+class TeamUpdate(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="team_updates")
+    occurred_on = models.DateField("date", default=today)
+    summary = models.TextField(help_text="What happened, in a few sentences.")
+    successes = models.TextField(blank=True)
+    adaptive_challenges = models.TextField(
+        blank=True, help_text="Problems without a known technical fix."
+    )
+    next_steps = models.TextField(blank=True)
+    for_smt_attention = models.BooleanField(
+        "for SMT attention",
+        default=False,
+        help_text="Bring this to the State Management Team and the CSSO.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "-occurred_on"]),
+            models.Index(
+                fields=["-occurred_on"],
+                condition=Q(for_smt_attention=True),
+                name="smt_attention_updates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} — {self.occurred_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:update", args=[self.pk])

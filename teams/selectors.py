@@ -1,0 +1,370 @@
+"""Reads: each selector decides its own query shape, so page query counts stay flat."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .access import standing
+from .models import (
+    Agency,
+    DevelopmentReview,
+    Level,
+    Membership,
+    Role,
+    RoleAssignment,
+    SponsorAppointment,
+    SponsorPairing,
+    Team,
+    TeamRole,
+    TeamUpdate,
+    User,
+    current_on,
+    today,
+)
+
+# --- The sponsor rule ---------------------------------------------------------------------
+
+MIN_SPONSORS = 2
+MIN_SPONSOR_DIVISIONS = 2
+
+
+@dataclass(frozen=True)
+class SponsorSeat:
+    appointment: SponsorAppointment
+    is_smt_member: bool
+
+    @property
+    def sponsor(self) -> User:
+        return self.appointment.sponsor
+
+    @property
+    def division(self):
+        return self.appointment.sponsor.division
+
+    @property
+    def counts(self) -> bool:
+        return self.is_smt_member and self.division is not None
+
+
+@dataclass(frozen=True)
+class SponsorRule:
+    """Rule 1: at least two sponsors, current SMT members, from at least two divisions."""
+
+    seats: list[SponsorSeat]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return not self.problems
+
+    @property
+    def divisions(self) -> list:
+        return sorted({s.division for s in self.seats if s.counts}, key=lambda d: d.name)
+
+
+def sponsor_rule(
+    *,
+    day: date | None = None,
+    without: SponsorAppointment | None = None,
+    adding: User | None = None,
+) -> SponsorRule:
+    """The rule as it stands, or as it would stand without one seat or with one more."""
+    day = day or today()
+    appointments = list(
+        SponsorAppointment.objects.current(day)
+        .select_related("sponsor__division", "appointed_by")
+        .order_by("sponsor__last_name", "sponsor__first_name")
+    )
+    if without is not None:
+        appointments = [a for a in appointments if a.pk != without.pk]
+    if adding is not None:
+        appointments.append(SponsorAppointment(sponsor=adding, started_on=day))
+    people = [a.sponsor.pk for a in appointments]
+    smt_ids = set(User.objects.smt_members(day).filter(pk__in=people).values_list("pk", flat=True))
+    seats = [SponsorSeat(a, a.sponsor.pk in smt_ids) for a in appointments]
+
+    problems = []
+    for seat in seats:
+        if not seat.is_smt_member:
+            problems.append(f"{seat.sponsor} is no longer a current SMT member.")
+        elif seat.division is None:
+            problems.append(f"{seat.sponsor} has no division, so represents none.")
+    counted = [s for s in seats if s.counts]
+    if len(counted) < MIN_SPONSORS:
+        problems.append(
+            f"{_sponsors(len(counted))} from the current SMT; the rule needs at least "
+            f"{MIN_SPONSORS}."
+        )
+    divisions = {s.division.pk for s in counted}
+    if counted and len(divisions) < MIN_SPONSOR_DIVISIONS:
+        problems.append(
+            f"The sponsors represent {len(divisions)} division; the rule needs at least "
+            f"{MIN_SPONSOR_DIVISIONS} different divisions."
+        )
+    return SponsorRule(seats=seats, problems=problems)
+
+
+def _sponsors(count: int) -> str:
+    if count == 0:
+        return "There are no sponsors"
+    return f"There {'is' if count == 1 else 'are'} only {count} sponsor{'s' * (count != 1)}"
+
+
+def sponsor_history() -> QuerySet[SponsorAppointment]:
+    return SponsorAppointment.objects.select_related(
+        "sponsor__division", "appointed_by", "ended_by"
+    ).order_by("-started_on", "-pk")
+
+
+def current_pairings(day: date | None = None) -> QuerySet[SponsorPairing]:
+    return (
+        SponsorPairing.objects.current(day or today())
+        .select_related("sponsor__division", "specialist")
+        .order_by("specialist__last_name", "specialist__first_name", "sponsor__last_name")
+    )
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+def people_directory(*, search: str = "", division_id: int | None = None) -> QuerySet[User]:
+    people = User.objects.filter(is_active=True).select_related("division")
+    if search:
+        for word in search.split()[:5]:
+            people = people.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(job_title__icontains=word)
+            )
+    if division_id:
+        people = people.filter(division_id=division_id)
+    day = today()
+    return people.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.current(day),
+            to_attr="current_roles",
+        )
+    ).order_by("last_name", "first_name", "username")
+
+
+@dataclass
+class PersonProfile:
+    person: User
+    roles: list[RoleAssignment]
+    past_roles: list[RoleAssignment]
+    memberships: list[Membership]
+    supported_teams: list[Team]
+    sponsor_appointments: list[SponsorAppointment]
+    champions: list[SponsorPairing]
+    championed_by: list[SponsorPairing]
+
+
+def person_profile(person: User) -> PersonProfile:
+    day = today()
+    assignments = list(person.role_assignments.all())
+    return PersonProfile(
+        person=person,
+        roles=[a for a in assignments if a.is_current(day)],
+        past_roles=[a for a in assignments if not a.is_current(day)],
+        memberships=list(
+            person.memberships.current(day).select_related("team__parent").order_by("team__name")
+        ),
+        supported_teams=list(person.supported_teams.select_related("parent").order_by("name")),
+        sponsor_appointments=list(
+            person.sponsor_appointments.select_related("appointed_by", "ended_by")
+        ),
+        champions=list(current_pairings(day).filter(sponsor=person)),
+        championed_by=list(current_pairings(day).filter(specialist=person)),
+    )
+
+
+# --- The cascade ---------------------------------------------------------------------------
+
+
+def management_team() -> Team | None:
+    return Team.objects.filter(is_management_team=True).first()
+
+
+def regions() -> QuerySet[Team]:
+    return Team.objects.filter(level=Level.REGIONAL).only("pk", "name").order_by("name")
+
+
+def branch_roots() -> QuerySet[Team]:
+    """The tops of the cascade's branches: teams whose parent is a state team."""
+    return Team.objects.filter(
+        parent__level=Level.STATE, parent__is_management_team=False
+    ).order_by("name")
+
+
+@dataclass
+class TreeNode:
+    team: Team
+    children: list[TreeNode] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+
+def cascade_trunk() -> list[Team]:
+    """The SMT and the state implementation teams, shown above every page of branches."""
+    return list(
+        Team.objects.filter(level=Level.STATE).with_glance().order_by("-is_management_team", "name")
+    )
+
+
+def cascade_branches(roots: list[Team]) -> list[TreeNode]:
+    """The full subtrees under the given branch roots, in one query plus a prefetch."""
+    if not roots:
+        return []
+    teams = list(
+        Team.objects.below_any([r.pk for r in roots]).with_glance().order_by("level", "name")
+    )
+    children: dict[int | None, list[Team]] = defaultdict(list)
+    for team in teams:
+        children[team.parent_id].append(team)
+    by_id = {t.pk: t for t in teams}
+
+    def grow(team: Team) -> TreeNode:
+        return TreeNode(team, [grow(child) for child in children.get(team.pk, [])])
+
+    return [grow(by_id[root.pk]) for root in roots if root.pk in by_id]
+
+
+def cascade_list(
+    *, level: str = "", region: Team | None = None, zone: bool = False
+) -> QuerySet[Team]:
+    teams = Team.objects.with_glance().select_related("parent__parent")
+    if level:
+        teams = teams.filter(level=level)
+    if region is not None:
+        teams = teams.in_region(region)
+    if zone:
+        teams = teams.in_zone()
+    return teams.order_by("level", "parent__name", "name")
+
+
+@dataclass
+class TeamPage:
+    team: Team
+    ancestors: list[Team]
+    members: list[Membership]
+    cabinet: list[User]
+    children: list[Team]
+    development: list[DevelopmentReview]
+    linking_gaps: list[Membership]
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members) + len(self.cabinet)
+
+    @property
+    def up_links(self) -> list[Membership]:
+        return [m for m in self.members if m.role == TeamRole.LINKING]
+
+
+def team_page(team: Team) -> TeamPage:
+    day = today()
+    members = list(
+        team.memberships.current(day).select_related("person__division").order_by(
+            "role", "person__last_name"
+        )
+    )
+    cabinet = []
+    if team.is_management_team:
+        cabinet = list(User.objects.smt_members(day).select_related("division"))
+    children = list(
+        team.children.annotate(
+            member_count=Count("memberships", filter=current_on(day, "memberships__"))
+        ).order_by("name")
+    )
+    linking = defaultdict(list)
+    for membership in (
+        Membership.objects.current(day)
+        .filter(team__in=children, role=TeamRole.LINKING)
+        .select_related("person")
+    ):
+        linking[membership.team_id].append(membership)
+    for child in children:
+        child.linking_members = linking.get(child.pk, [])
+    return TeamPage(
+        team=team,
+        ancestors=team.ancestors(),
+        members=members,
+        cabinet=cabinet,
+        children=children,
+        development=list(team.development_reviews.select_related("recorded_by")[:12]),
+        linking_gaps=linking_gaps(team, members),
+    )
+
+
+def linking_gaps(team: Team, members: list[Membership]) -> list[Membership]:
+    """Linking members who no longer sit on the team above (rule 3 broken by a change)."""
+    linking = [m for m in members if m.role == TeamRole.LINKING]
+    if not linking or team.parent is None:
+        return []
+    on_parent = set(parent_seat_holders(team.parent, [m.person_id for m in linking]))
+    return [m for m in linking if m.person_id not in on_parent]
+
+
+def parent_seat_holders(parent: Team, person_ids: list[int]) -> list[int]:
+    day = today()
+    holders = set(
+        parent.memberships.current(day)
+        .filter(person_id__in=person_ids)
+        .values_list("person_id", flat=True)
+    )
+    if parent.is_management_team:
+        holders |= set(
+            User.objects.smt_members(day).filter(pk__in=person_ids).values_list("pk", flat=True)
+        )
+    return list(holders)
+
+
+# --- Team updates ----------------------------------------------------------------------
+
+
+def updates_visible_to(user) -> QuerySet[TeamUpdate]:
+    """Updates roll up: each team sees its own and those of the teams below it."""
+    person = standing(user)
+    updates = TeamUpdate.objects.with_context()
+    if person.reads_whole_cascade:
+        return updates
+    own = person.own_team_ids
+    if not own:
+        return updates.filter(author=user)
+    return updates.filter(Q(team__in=Team.objects.below_any(list(own))) | Q(author=user))
+
+
+def teams_for_logging(user) -> QuerySet[Team]:
+    """Teams this person may log an update for: those they support or sit on."""
+    person = standing(user)
+    return Team.objects.filter(pk__in=person.own_team_ids).select_related("parent").order_by(
+        "level", "name"
+    )
+
+
+def updates_for_team_page(team: Team, user) -> QuerySet[TeamUpdate]:
+    return updates_visible_to(user).filter(team__in=Team.objects.within(team))
+
+
+def smt_attention_updates(user, *, limit: int = 8) -> list[TeamUpdate]:
+    return list(updates_visible_to(user).for_smt_attention()[:limit])
+
+
+def agency() -> Agency:
+    return Agency.current()
+
+
+def people_holding(role: str) -> QuerySet[User]:
+    return User.objects.holding(role).order_by("last_name", "first_name")
+
+
+def sts_choices() -> QuerySet[User]:
+    return people_holding(Role.STS)

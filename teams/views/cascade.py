@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from smt_portal.paging import paginate
+
+from .. import selectors, services
+from ..forms import (
+    CascadeFilterForm,
+    DevelopmentReviewForm,
+    MembershipForm,
+    TeamForm,
+    add_service_errors,
+)
+from ..models import DevelopmentReview, Team
+from .access import membership_for, require, team_for
+
+BRANCHES_PER_PAGE = 10
+
+
+@login_required
+def cascade(request: HttpRequest) -> HttpResponse:
+    """The whole cascade as a tree of branches, or a flat list once filtered by level or Zone."""
+    filters = CascadeFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    region, level, zone = chosen.get("region"), chosen.get("level"), chosen.get("zone")
+    context = {"filters": filters, "filtered": bool(region or level or zone)}
+    if level or zone:
+        context["page"] = paginate(
+            request, selectors.cascade_list(level=level, region=region, zone=zone), 50
+        )
+        context["mode"] = "list"
+    else:
+        roots = selectors.branch_roots()
+        if region is not None:
+            roots = roots.filter(pk=region.pk)
+        page = paginate(request, roots, BRANCHES_PER_PAGE)
+        context.update(
+            mode="tree",
+            page=page,
+            trunk=selectors.cascade_trunk() if region is None else [],
+            branches=selectors.cascade_branches(list(page.object_list)),
+        )
+    template = "teams/_cascade_results.html" if request.htmx else "teams/cascade.html"
+    return render(request, template, context)
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request.user, pk, "teams.read_cascade")
+    updates = paginate(request, selectors.updates_for_team_page(team, request.user), 10)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {"page_data": selectors.team_page(team), "team": team, "updates": updates},
+    )
+
+
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "teams.add_team")
+    return _team_form(request, Team(), "teams/team_form.html")
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request.user, pk, "teams.change_team")
+    return _team_form(request, team, "teams/team_form.html")
+
+
+def _team_form(request: HttpRequest, team: Team, template: str) -> HttpResponse:
+    may_restructure = request.user.has_perm("teams.restructure_team", team)
+    form = TeamForm(request.POST or None, instance=team, may_restructure=may_restructure)
+    if form.is_valid():
+        try:
+            saved = services.team_save(
+                team=form.save(commit=False), specialists=list(form.cleaned_data["specialists"])
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{saved} is saved.")
+            return redirect(saved)
+    return render(request, template, {"form": form, "team": team})
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request.user, pk, "teams.manage_members")
+    form = MembershipForm(request.POST or None)
+    if form.is_valid():
+        try:
+            membership = services.membership_add(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{membership.person} joined {team}.")
+            return redirect(team)
+    return render(request, "teams/member_form.html", {"form": form, "team": team})
+
+
+@login_required
+@require_POST
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_for(request.user, pk)
+    try:
+        services.membership_end(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.person} has left {membership.team}.")
+    return redirect(membership.team)
+
+
+@login_required
+def development_record(request: HttpRequest, pk: int) -> HttpResponse:
+    team = team_for(request.user, pk, "teams.review_development")
+    latest = team.development_reviews.first()
+    initial = {check: getattr(latest, check) for check in DevelopmentReview.CHECKS} if latest else {}
+    form = DevelopmentReviewForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        review = form.save(commit=False)
+        review.team, review.recorded_by = team, request.user
+        try:
+            services.development_record(review=review)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The development review of {team} is recorded.")
+            return redirect(team)
+    return render(request, "teams/development_form.html", {"form": form, "team": team})
