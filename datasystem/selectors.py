@@ -19,15 +19,18 @@ class LevelDevelopment:
 
     @property
     def percents(self) -> list[int | None]:
-        return [self.percent(c) for c in (self.formed, self.members_trained,
-                                          self.meets_on_cadence, self.linked)]
+        return [
+            self.percent(c)
+            for c in (self.formed, self.members_trained, self.meets_on_cadence, self.linked)
+        ]
 
 
 def development_by_level() -> list[LevelDevelopment]:
     """Each level's teams against the four development checks of their latest review."""
     rows = {
         (level, zone): LevelDevelopment(Level(level).label, zone)
-        for level in Level.values for zone in (True, False)
+        for level in Level.values
+        for zone in (True, False)
     }
     zone_ids = set(Team.objects.in_zone().values_list("pk", flat=True))
     for team in Team.objects.with_glance().values(

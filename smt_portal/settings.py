@@ -28,6 +28,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+
 def read_secret_key() -> str:
     """From DJANGO_SECRET_KEY, or a file named by DJANGO_SECRET_KEY_FILE (docker secrets);
     on a developer's machine, the .secret_key that `make` writes and git ignores."""

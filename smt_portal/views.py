@@ -21,8 +21,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = _broker_answers()
     healthy = all(checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable",
-         **{name: "ok" if ok else "down" for name, ok in checks.items()}},
+        {
+            "status": "ok" if healthy else "unavailable",
+            **{name: "ok" if ok else "down" for name, ok in checks.items()},
+        },
         status=200 if healthy else 503,
     )
 
@@ -41,7 +43,9 @@ def _broker_answers() -> bool:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         return bool(client.ping())
     except Exception:
         log.exception("Health check: the broker did not answer")

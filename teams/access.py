@@ -75,9 +75,7 @@ def standing(user) -> Standing:
     member_ids = {team_id for team_id, _ in memberships}
     if roles & set(CABINET_ROLES):
         # The cabinet sits on the SMT by virtue of the role, not a membership row.
-        member_ids |= set(
-            Team.objects.filter(is_management_team=True).values_list("pk", flat=True)
-        )
+        member_ids |= set(Team.objects.filter(is_management_team=True).values_list("pk", flat=True))
     result = Standing(
         roles=roles,
         is_superuser=user.is_superuser,

@@ -81,7 +81,8 @@ def entries(kind: str, rows: list) -> list[Entry]:
     historical = model.history.model
     previous = historical.objects.in_bulk([r.previous_id for r in rows if r.previous_id])
     fields = [
-        f for f in historical._meta.concrete_fields
+        f
+        for f in historical._meta.concrete_fields
         if not f.name.startswith("history_") and f.name not in {"id", "singleton"}
     ]
     labels = _related_labels(fields, rows + list(previous.values()))

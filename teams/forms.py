@@ -7,7 +7,6 @@ from .models import (
     Division,
     Level,
     Membership,
-    Role,
     RoleAssignment,
     SponsorAppointment,
     Team,
@@ -51,8 +50,15 @@ class DivisionForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "job_title", "division",
-                  "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "division",
+            "is_active",
+        ]
         labels = {"is_active": "Active (may sign in and be chosen for teams)"}
         help_texts = {"username": "Used to sign in: letters, digits and @ . + - _ only."}
 
@@ -112,8 +118,17 @@ class SponsorPairingForm(forms.Form):
 class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
-        fields = ["name", "level", "parent", "unit_name", "purpose", "specialists", "cadence",
-                  "zone_entered_on", "zone_left_on"]
+        fields = [
+            "name",
+            "level",
+            "parent",
+            "unit_name",
+            "purpose",
+            "specialists",
+            "cadence",
+            "zone_entered_on",
+            "zone_left_on",
+        ]
         widgets = {
             "zone_entered_on": DateInput(),
             "zone_left_on": DateInput(),
@@ -155,8 +170,7 @@ class MembershipForm(forms.ModelForm):
 class DevelopmentReviewForm(forms.ModelForm):
     class Meta:
         model = DevelopmentReview
-        fields = ["reviewed_on", "formed", "members_trained", "meets_on_cadence", "linked",
-                  "note"]
+        fields = ["reviewed_on", "formed", "members_trained", "meets_on_cadence", "linked", "note"]
         widgets = {"reviewed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -165,8 +179,15 @@ class TeamUpdateForm(forms.ModelForm):
 
     class Meta:
         model = TeamUpdate
-        fields = ["team", "occurred_on", "summary", "successes", "adaptive_challenges",
-                  "next_steps", "for_smt_attention"]
+        fields = [
+            "team",
+            "occurred_on",
+            "summary",
+            "successes",
+            "adaptive_challenges",
+            "next_steps",
+            "for_smt_attention",
+        ]
         widgets = {
             "occurred_on": DateInput(),
             **{
@@ -175,9 +196,7 @@ class TeamUpdateForm(forms.ModelForm):
             },
         }
         error_messages = {
-            "team": {
-                "invalid_choice": "You can log updates only for teams you support or sit on."
-            }
+            "team": {"invalid_choice": "You can log updates only for teams you support or sit on."}
         }
 
     def __init__(self, *args, teams=None, **kwargs):
@@ -211,8 +230,6 @@ class PeopleFilterForm(forms.Form):
     division = forms.ModelChoiceField(
         queryset=Division.objects.all(), required=False, empty_label="All divisions"
     )
-
-
 
 
 def add_service_errors(form: forms.BaseForm, error) -> None:

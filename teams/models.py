@@ -94,9 +94,7 @@ class Agency(models.Model):
     def current(cls) -> Agency:
         agency = cls.objects.first()
         if agency is None:
-            agency = cls(
-                name="State Education Agency", short_name="SEA", state_name="The State"
-            )
+            agency = cls(name="State Education Agency", short_name="SEA", state_name="The State")
         return agency
 
 
@@ -217,9 +215,7 @@ class RoleAssignment(Dated):
 class SponsorAppointment(Dated):
     """An Executive Leadership Sponsor, appointed by the CSSO or Deputy CSSO."""
 
-    sponsor = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="sponsor_appointments"
-    )
+    sponsor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sponsor_appointments")
     appointed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="sponsor_appointments_made"
     )
@@ -254,9 +250,7 @@ class SponsorPairing(Dated):
     """A sponsor who champions a State Transformation Specialist."""
 
     sponsor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sts_pairings")
-    specialist = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="sponsor_pairings"
-    )
+    specialist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sponsor_pairings")
 
     history = HistoricalRecords()
 
@@ -317,8 +311,7 @@ class TeamQuerySet(models.QuerySet):
     def in_zone(self, day: date | None = None):
         day = day or today()
         return self.filter(
-            Q(zone_entered_on__lte=day)
-            & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
+            Q(zone_entered_on__lte=day) & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
         )
 
     def in_region(self, region: Team):
@@ -357,9 +350,7 @@ class Team(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    unit_name = models.CharField(
-        "region, district or school served", max_length=200, blank=True
-    )
+    unit_name = models.CharField("region, district or school served", max_length=200, blank=True)
     purpose = models.TextField(blank=True)
     specialists = models.ManyToManyField(
         User,
@@ -464,8 +455,10 @@ class Team(models.Model):
             raise ValidationError({"parent": "Every team except the SMT sits under another."})
         if self.pk and (parent.pk == self.pk or self.pk in {t.pk for t in parent.ancestors()}):
             raise ValidationError(
-                {"parent": f"{parent} sits below {self} in the cascade; a team cannot sit "
-                "under itself or one of its own teams."}
+                {
+                    "parent": f"{parent} sits below {self} in the cascade; a team cannot sit "
+                    "under itself or one of its own teams."
+                }
             )
         if self.level == Level.STATE and not parent.is_management_team:
             raise ValidationError(
@@ -475,8 +468,10 @@ class Team(models.Model):
         if parent.level not in allowed:
             allowed_names = " or ".join(Level(level).label.lower() for level in allowed)
             raise ValidationError(
-                {"parent": f"A {self.get_level_display().lower()} team sits under a "
-                f"{allowed_names} team, not a {parent.get_level_display().lower()} one."}
+                {
+                    "parent": f"A {self.get_level_display().lower()} team sits under a "
+                    f"{allowed_names} team, not a {parent.get_level_display().lower()} one."
+                }
             )
         if self.level == Level.REGIONAL and parent.is_management_team:
             raise ValidationError(

@@ -78,6 +78,4 @@ rules.add_perm("teams.review_development", is_admin | supports_team)
 # Team updates.
 rules.add_perm("teams.log_update", supports_team | sits_on_team)
 rules.add_perm("teams.change_update", wrote_update & may_log_for_update_team)
-rules.add_perm(
-    "teams.view_update", reads_whole_cascade | wrote_update | follows_update_team
-)
+rules.add_perm("teams.view_update", reads_whole_cascade | wrote_update | follows_update_team)

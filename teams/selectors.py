@@ -272,9 +272,9 @@ class TeamPage:
 def team_page(team: Team) -> TeamPage:
     day = today()
     members = list(
-        team.memberships.current(day).select_related("person__division").order_by(
-            "role", "person__last_name"
-        )
+        team.memberships.current(day)
+        .select_related("person__division")
+        .order_by("role", "person__last_name")
     )
     cabinet = []
     if team.is_management_team:
@@ -345,8 +345,10 @@ def updates_visible_to(user) -> QuerySet[TeamUpdate]:
 def teams_for_logging(user) -> QuerySet[Team]:
     """Teams this person may log an update for: those they support or sit on."""
     person = standing(user)
-    return Team.objects.filter(pk__in=person.own_team_ids).select_related("parent").order_by(
-        "level", "name"
+    return (
+        Team.objects.filter(pk__in=person.own_team_ids)
+        .select_related("parent")
+        .order_by("level", "name")
     )
 
 

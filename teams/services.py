@@ -17,7 +17,6 @@ from .models import (
     DevelopmentReview,
     Division,
     Membership,
-    Role,
     RoleAssignment,
     SponsorAppointment,
     SponsorPairing,
@@ -95,13 +94,14 @@ def sponsor_appoint(
         raise ValidationError({"sponsor": f"{sponsor} is already a sponsor."})
     if not User.objects.smt_members(started_on).filter(pk=sponsor.pk).exists():
         raise ValidationError(
-            {"sponsor": f"{sponsor} is not a current SMT member; sponsors are chosen from "
-             "the SMT."}
+            {"sponsor": f"{sponsor} is not a current SMT member; sponsors are chosen from the SMT."}
         )
     if sponsor.division_id is None:
         raise ValidationError(
-            {"sponsor": f"{sponsor} has no division; give them one first, since sponsors "
-             "must represent at least two divisions."}
+            {
+                "sponsor": f"{sponsor} has no division; give them one first, since sponsors "
+                "must represent at least two divisions."
+            }
         )
     appointment = SponsorAppointment(
         sponsor=sponsor, appointed_by=appointed_by, started_on=started_on, note=note
@@ -126,9 +126,11 @@ def sponsor_appointment_end(
     after = sponsor_rule(without=appointment)
     if sponsor_rule().holds and not after.holds and not accept_broken_rule:
         raise ValidationError(
-            {"accept_broken_rule": "Ending this appointment breaks the sponsor rule: "
-             + " ".join(after.problems)
-             + " Appoint a replacement first, or confirm that you accept the warning."}
+            {
+                "accept_broken_rule": "Ending this appointment breaks the sponsor rule: "
+                + " ".join(after.problems)
+                + " Appoint a replacement first, or confirm that you accept the warning."
+            }
         )
     appointment.ended_on = ended_on or today()
     appointment.ended_by = ended_by
@@ -180,8 +182,10 @@ def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
         if misplaced:
             names = ", ".join(str(c) for c in misplaced[:3])
             raise ValidationError(
-                {"level": f"The teams below ({names}) would no longer be one level down; "
-                 "move them first."}
+                {
+                    "level": f"The teams below ({names}) would no longer be one level down; "
+                    "move them first."
+                }
             )
     if specialists is not None:
         sts_ids = set(User.objects.specialists().values_list("pk", flat=True))
@@ -210,8 +214,10 @@ def membership_add(
             )
         if person.pk not in parent_seat_holders(team.parent, [person.pk]):
             raise ValidationError(
-                {"role": f"A linking member also sits on the team above ({team.parent}). "
-                 f"Add {person} to {team.parent} first."}
+                {
+                    "role": f"A linking member also sits on the team above ({team.parent}). "
+                    f"Add {person} to {team.parent} first."
+                }
             )
     membership = Membership(team=team, person=person, role=role, started_on=started_on or today())
     membership.full_clean()
@@ -251,9 +257,7 @@ def development_record(*, review: DevelopmentReview) -> DevelopmentReview:
 def team_update_save(*, update: TeamUpdate) -> TeamUpdate:
     """Log or edit an update; only for teams the author supports or sits on."""
     if update.team_id not in standing(update.author).own_team_ids:
-        raise ValidationError(
-            {"team": "You can log updates only for teams you support or sit on."}
-        )
+        raise ValidationError({"team": "You can log updates only for teams you support or sit on."})
     if update.occurred_on and update.occurred_on > today():
         raise ValidationError({"occurred_on": "An update cannot be dated in the future."})
     update.full_clean()

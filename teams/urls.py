@@ -25,4 +25,3 @@ urlpatterns = [
     path("sponsors/pairings/new/", sponsors.pairing_create, name="pairing-new"),
     path("sponsors/pairings/<int:pk>/end/", sponsors.pairing_end, name="pairing-end"),
 ]
-

@@ -1,6 +1,7 @@
 """Fetch one object for the signed-in person: 404 when it does not exist, 403 when it is
 not theirs to act on. Views go through these so the check is never forgotten."""
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -10,7 +11,9 @@ from ..selectors import updates_visible_to
 
 
 def require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
+    # rules.has_perm rather than user.has_perm: Django lets superusers pass every check,
+    # but only the CSSO or Deputy may appoint sponsors, superuser or not.
+    if not rules.has_perm(perm, user, obj):
         raise PermissionDenied
 
 

@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -72,7 +73,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _team_form(request: HttpRequest, team: Team, template: str) -> HttpResponse:
-    may_restructure = request.user.has_perm("teams.restructure_team", team)
+    may_restructure = rules.has_perm("teams.restructure_team", request.user, team)
     form = TeamForm(request.POST or None, instance=team, may_restructure=may_restructure)
     if form.is_valid():
         try:
@@ -119,7 +120,9 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 def development_record(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.review_development")
     latest = team.development_reviews.first()
-    initial = {check: getattr(latest, check) for check in DevelopmentReview.CHECKS} if latest else {}
+    initial = (
+        {check: getattr(latest, check) for check in DevelopmentReview.CHECKS} if latest else {}
+    )
     form = DevelopmentReviewForm(request.POST or None, initial=initial)
     if form.is_valid():
         review = form.save(commit=False)

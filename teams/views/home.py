@@ -13,7 +13,9 @@ def home(request: HttpRequest) -> HttpResponse:
     person = standing(request.user)
     own_ids = person.own_team_ids
     my_teams = list(
-        Team.objects.filter(pk__in=own_ids).with_glance().select_related("parent")
+        Team.objects.filter(pk__in=own_ids)
+        .with_glance()
+        .select_related("parent")
         .order_by("level", "name")
     )
     context = {

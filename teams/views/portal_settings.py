@@ -14,7 +14,7 @@ from smt_portal.paging import paginate
 
 from .. import audit, services
 from ..forms import AgencyForm, DivisionForm, PersonForm, RoleAssignmentForm, add_service_errors
-from ..models import Agency, Division, RoleAssignment, User
+from ..models import Agency, Division, User
 from ..selectors import people_directory, sponsor_rule
 from .access import assignment_for, require
 
@@ -118,7 +118,9 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{person} now holds the role {assignment.get_role_display()}.")
+            messages.success(
+                request, f"{person} now holds the role {assignment.get_role_display()}."
+            )
             return redirect("settings:person-edit", pk=person.pk)
     return render(request, "settings/role_form.html", {"form": form, "person": person})
 
@@ -133,7 +135,8 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, f"{assignment.person} no longer holds the role {assignment.get_role_display()}."
+            request,
+            f"{assignment.person} no longer holds the role {assignment.get_role_display()}.",
         )
         if not rule.holds:
             messages.warning(request, "The sponsor rule is broken: " + " ".join(rule.problems))
@@ -183,5 +186,3 @@ def lockout_release(request: HttpRequest, pk: int) -> HttpResponse:
     attempt.delete()
     messages.success(request, f"Sign-in for {attempt.username or attempt.ip_address} is released.")
     return redirect("settings:lockouts")
-
-

@@ -65,15 +65,21 @@ def sponsor_end(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 level,
                 f"{appointment.sponsor} is no longer a sponsor."
-                + ("" if after.holds else " The sponsor rule is now broken: "
-                   + " ".join(after.problems)),
+                + (
+                    ""
+                    if after.holds
+                    else " The sponsor rule is now broken: " + " ".join(after.problems)
+                ),
             )
             return redirect("teams:sponsors")
     return render(
         request,
         "teams/sponsor_end.html",
-        {"form": form, "appointment": appointment,
-         "after": selectors.sponsor_rule(without=appointment)},
+        {
+            "form": form,
+            "appointment": appointment,
+            "after": selectors.sponsor_rule(without=appointment),
+        },
     )
 
 

@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SECRET := .secret_key
+
+.PHONY: run test lint format install migrate demo worker beat e2e clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(SECRET):
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+install: $(STAMP) $(SECRET)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# Serves the demo on http://127.0.0.1:8000 (plain http on this machine only).
+run: demo
+	@DJANGO_HTTPS=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_HTTPS=0 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install lint
+	$(PY) -m pytest
+
+e2e: install
+	$(PY) -m pytest tests/e2e
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# With REDIS_URL set: the real Celery worker and scheduler.
+worker: install
+	$(VENV)/bin/celery -A smt_portal worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A smt_portal beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts
