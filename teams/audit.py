@@ -51,6 +51,7 @@ class Change:
 @dataclass
 class Entry:
     record: models.Model
+    label: str
     action: str
     changes: list[Change]
 
@@ -104,8 +105,29 @@ def entries(kind: str, rows: list) -> list[Entry]:
                     _display(field, new, labels),
                 )
             )
-        result.append(Entry(row, ACTIONS.get(row.history_type, row.history_type), changes))
+        result.append(
+            Entry(
+                row,
+                _label(row, fields, labels),
+                ACTIONS.get(row.history_type, row.history_type),
+                changes,
+            )
+        )
     return result
+
+
+def _label(row, fields, labels) -> str:
+    """What the record was, from its own columns: str() of a historical row would query."""
+    if getattr(row, "name", ""):
+        return row.name
+    if getattr(row, "username", ""):
+        return f"{row.first_name} {row.last_name}".strip() or row.username
+    related = [
+        _display(f, getattr(row, f.attname), labels)
+        for f in fields
+        if f.is_relation and getattr(row, f.attname) is not None
+    ][:2]
+    return " · ".join(related) or f"#{row.id}"
 
 
 def _related_labels(fields, rows) -> dict[tuple[type, object], str]:

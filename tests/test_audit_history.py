@@ -1,0 +1,73 @@
+"""Every change to people, roles, teams and updates is kept: who, when, what changed."""
+
+import pytest
+
+from teams.models import Division, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_renaming_a_division_is_recorded_with_who_and_what(world, client):
+    admin = world.user("admin")
+    client.force_login(admin)
+    finance = world.divisions["finance"]
+    client.post(
+        f"/settings/divisions/{finance.pk}/edit/",
+        {"name": "Finance and Business Services", "short_name": "FBS", "is_active": "on"},
+    )
+
+    latest = Division.history.filter(id=finance.pk).latest("history_date")
+    assert latest.history_user == admin and latest.name == "Finance and Business Services"
+
+    page = client.get("/settings/history/?kind=divisions").content.decode()
+    assert "Finance and Operations → Finance and Business Services" in page
+    assert str(admin) in page
+
+
+def test_team_changes_show_on_the_teams_history(world, client):
+    client.force_login(world.user("sts"))
+    client.post(
+        f"/teams/{world.district.pk}/edit/",
+        {"name": "Cedar Falls DIT", "cadence": 14, "specialists": [world.user("sts").pk]},
+    )
+    client.force_login(world.user("admin"))
+    page = client.get(f"/settings/history/?kind=teams&object={world.district.pk}").content
+    page = page.decode()
+    assert "Cedar Falls District Team → Cedar Falls DIT" in page
+    assert "Monthly → Every two weeks" in page
+    assert "Tina Alvarez" in page
+
+
+def test_role_changes_and_updates_are_audited(world, client):
+    client.force_login(world.user("admin"))
+    role = world.user("smt").role_assignments.get()
+    client.post(f"/settings/roles/{role.pk}/end/")
+    page = client.get("/settings/history/?kind=roles").content.decode()
+    assert "Changed" in page and "Ended on" in page
+
+    client.force_login(world.user("building"))
+    client.post(
+        f"/teams/{world.building.pk}/updates/new/",
+        {"occurred_on": "2020-01-01", "summary": "Audited update."},
+    )
+    client.force_login(world.user("admin"))
+    page = client.get("/settings/history/?kind=updates").content.decode()
+    assert "Audited update." in page
+
+
+def test_only_admins_read_the_history(world, client):
+    for role in ("csso", "smt", "sts", "building"):
+        client.force_login(world.user(role))
+        assert client.get("/settings/history/").status_code == 403
+
+
+def test_an_unknown_kind_of_record_is_a_404(world, client):
+    client.force_login(world.user("admin"))
+    assert client.get("/settings/history/?kind=passwords").status_code == 404
+
+
+def test_deleting_is_recorded_too(world):
+    team = Team.objects.create(name="Short-lived", level="building", parent=world.district)
+    team_id = team.pk
+    team.delete()
+    assert [h.history_type for h in Team.history.filter(id=team_id)] == ["-", "+"]

@@ -1,0 +1,262 @@
+"""Rule 2 (a tree by level, the SMT at its root, no cycles) and rule 3 (linking members)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from teams import services
+from teams.models import Level, Membership, Team, TeamRole, today
+from teams.selectors import team_page
+
+from .factories import (
+    AgencyFactory,
+    MembershipFactory,
+    RoleFactory,
+    SmtFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_team_cannot_sit_under_its_own_building(world):
+    district = world.district
+    district.parent = world.building
+    with pytest.raises(ValidationError, match="cannot sit under itself"):
+        services.team_save(team=district)
+    district.refresh_from_db()
+    assert district.parent == world.region
+
+
+def test_a_team_cannot_be_its_own_parent(world):
+    world.region.parent = world.region
+    with pytest.raises(ValidationError, match="cannot sit under itself"):
+        services.team_save(team=world.region)
+
+
+def test_a_building_cannot_skip_the_district_level(world):
+    building = Team(name="Skipping School", level=Level.BUILDING, parent=world.region)
+    with pytest.raises(ValidationError, match="sits under a district team"):
+        services.team_save(team=building)
+    assert not Team.objects.filter(name="Skipping School").exists()
+
+
+def test_a_district_may_skip_the_region_only_where_the_agency_allows_it(world):
+    district = Team(name="Island District", level=Level.DISTRICT, parent=world.state_team)
+    with pytest.raises(ValidationError, match="regional team"):
+        services.team_save(team=district)
+
+    agency = AgencyFactory()
+    agency.districts_may_report_to_state = True
+    agency.save()
+    services.team_save(team=district)
+    assert district.pk
+
+
+def test_state_teams_sit_directly_under_the_smt(world):
+    team = Team(name="Nested State Team", level=Level.STATE, parent=world.state_team)
+    with pytest.raises(ValidationError, match="directly under the SMT"):
+        services.team_save(team=team)
+
+
+def test_regional_teams_sit_under_a_state_implementation_team(world):
+    team = Team(name="Loose Region", level=Level.REGIONAL, parent=world.smt)
+    with pytest.raises(ValidationError, match="state implementation team"):
+        services.team_save(team=team)
+
+
+def test_every_team_but_the_smt_needs_a_parent():
+    team = Team(name="Floating", level=Level.DISTRICT)
+    with pytest.raises(ValidationError, match="sits under another"):
+        services.team_save(team=team)
+
+
+def test_there_is_only_one_smt():
+    SmtFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Team.objects.create(name="Second SMT", level=Level.STATE, is_management_team=True)
+
+
+def test_changing_a_teams_level_may_not_strand_the_teams_below(world):
+    world.district.level = Level.REGIONAL
+    world.district.parent = world.state_team
+    with pytest.raises(ValidationError, match="no longer be one level down"):
+        services.team_save(team=world.district)
+
+
+def test_leaving_the_zone_before_entering_it_is_refused(world):
+    world.district.zone_entered_on = today()
+    world.district.zone_left_on = today() - timedelta(days=5)
+    with pytest.raises(ValidationError, match="after it entered"):
+        services.team_save(team=world.district)
+
+
+def test_zone_membership_follows_the_dates(world):
+    world.district.zone_entered_on = today() - timedelta(days=30)
+    world.district.save()
+    world.region.zone_entered_on = today() - timedelta(days=300)
+    world.region.zone_left_on = today() - timedelta(days=1)
+    world.region.save()
+    assert set(Team.objects.in_zone()) == {world.district}
+    assert world.district.in_zone() and not world.region.in_zone()
+
+
+def test_within_a_team_finds_every_team_below_it(world):
+    below_region = set(Team.objects.within(world.region))
+    assert below_region == {world.region, world.district, world.building, world.other_building}
+    assert world.far_building not in below_region
+    assert set(Team.objects.within(world.smt)) == set(Team.objects.all())
+
+
+def test_a_linking_member_must_sit_on_the_team_above(world):
+    newcomer = UserFactory()
+    with pytest.raises(ValidationError, match="also sits on the team above"):
+        services.membership_add(team=world.building, person=newcomer, role=TeamRole.LINKING)
+    assert not Membership.objects.filter(person=newcomer).exists()
+
+    services.membership_add(team=world.district, person=newcomer, role=TeamRole.MEMBER)
+    link = services.membership_add(team=world.building, person=newcomer, role=TeamRole.LINKING)
+    assert link.pk
+
+
+def test_the_smt_cabinet_counts_as_sitting_on_the_smt(world):
+    link = services.membership_add(
+        team=world.state_team, person=world.user("smt"), role=TeamRole.LINKING
+    )
+    assert link.pk
+
+
+def test_the_smt_has_no_team_above_to_link_to(world):
+    with pytest.raises(ValidationError, match="top of the cascade"):
+        services.membership_add(team=world.smt, person=UserFactory(), role=TeamRole.LINKING)
+
+
+def test_a_person_sits_on_a_team_once(world):
+    with pytest.raises(ValidationError, match="already on"):
+        services.membership_add(
+            team=world.building, person=world.user("building"), role=TeamRole.LEAD
+        )
+
+
+def test_team_page_shows_links_up_and_down_and_broken_links(world):
+    linker = UserFactory(first_name="Lena", last_name="Link")
+    parent_seat = MembershipFactory(team=world.district, person=linker)
+    MembershipFactory(team=world.building, person=linker, role=TeamRole.LINKING)
+
+    district_page = team_page(world.district)
+    building = next(c for c in district_page.children if c == world.building)
+    assert [m.person for m in building.linking_members] == [linker]
+    assert [m.person for m in team_page(world.building).up_links] == [linker]
+    assert team_page(world.building).linking_gaps == []
+
+    services.membership_end(membership=parent_seat)
+    assert [m.person for m in team_page(world.building).linking_gaps] == [linker]
+
+
+def test_the_smt_page_lists_the_cabinet(world):
+    cabinet = team_page(world.smt).cabinet
+    assert {p.username for p in cabinet} >= {"csso", "deputy", "smt", "sponsor"}
+    assert world.user("sts") not in cabinet
+
+
+def test_only_specialists_can_support_a_team(world):
+    with pytest.raises(ValidationError, match="not a State Transformation Specialist"):
+        services.team_save(team=world.district, specialists=[world.user("building")])
+
+
+def test_admin_adds_a_team_in_the_right_place_through_the_page(world, client):
+    client.force_login(world.user("admin"))
+    response = client.post(
+        "/teams/new/",
+        {
+            "name": "Birch High Team",
+            "level": "building",
+            "parent": world.district.pk,
+            "cadence": 14,
+            "specialists": [world.user("sts").pk],
+        },
+    )
+    team = Team.objects.get(name="Birch High Team")
+    assert response.status_code == 302 and response.url == f"/teams/{team.pk}/"
+    assert list(team.specialists.all()) == [world.user("sts")]
+
+
+def test_a_cycle_through_the_page_gets_a_clear_message_and_changes_nothing(world, client):
+    client.force_login(world.user("admin"))
+    response = client.post(
+        f"/teams/{world.region.pk}/edit/",
+        {
+            "name": world.region.name,
+            "level": "regional",
+            "parent": world.district.pk,
+            "cadence": 30,
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot sit under itself" in response.content.decode()
+    world.region.refresh_from_db()
+    assert world.region.parent == world.state_team
+
+
+def test_an_sts_edits_their_teams_details_but_not_where_it_sits(world, client):
+    client.force_login(world.user("sts"))
+    response = client.post(
+        f"/teams/{world.district.pk}/edit/",
+        {
+            "name": "Cedar Falls DIT",
+            "cadence": 14,
+            "parent": world.far_district.pk,
+            "level": "building",
+            "specialists": [world.user("sts").pk],
+        },
+    )
+    assert response.status_code == 302
+    world.district.refresh_from_db()
+    assert world.district.name == "Cedar Falls DIT"
+    assert world.district.parent == world.region and world.district.level == Level.DISTRICT
+
+
+def test_an_sts_adds_a_member_and_records_a_development_review(world, client):
+    client.force_login(world.user("sts"))
+    person = UserFactory()
+    client.post(
+        f"/teams/{world.building.pk}/members/new/",
+        {"person": person.pk, "role": "data_lead", "started_on": today().isoformat()},
+    )
+    assert Membership.objects.current().filter(team=world.building, person=person).exists()
+    client.post(
+        f"/teams/{world.building.pk}/development/new/",
+        {"reviewed_on": today().isoformat(), "formed": "on", "linked": "on"},
+    )
+    review = world.building.development_reviews.get()
+    assert review.formed and review.linked and not review.members_trained
+    assert review.recorded_by == world.user("sts")
+
+
+def test_a_future_development_review_is_refused(world):
+    from teams.models import DevelopmentReview
+
+    review = DevelopmentReview(
+        team=world.district, recorded_by=world.user("sts"), reviewed_on=today() + timedelta(days=3)
+    )
+    with pytest.raises(ValidationError, match="future"):
+        services.development_record(review=review)
+
+
+def test_a_member_who_leaves_no_longer_counts(world, client):
+    membership = Membership.objects.get(team=world.building, person=world.user("building"))
+    client.force_login(world.user("sts"))
+    response = client.post(f"/teams/memberships/{membership.pk}/end/")
+    assert response.status_code == 302
+    assert not Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_roles_held_through_dates_not_flags():
+    person = UserFactory()
+    RoleFactory(person=person, role="smt", started_on=today() + timedelta(days=10))
+    from teams.models import User
+
+    assert not User.objects.smt_members().filter(pk=person.pk).exists()
+    assert User.objects.smt_members(today() + timedelta(days=11)).filter(pk=person.pk).exists()
