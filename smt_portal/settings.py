@@ -162,6 +162,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # On by default outside DEBUG; `make run` and the tests serve plain http on 127.0.0.1.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers and the compose healthcheck probe liveness over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
@@ -204,6 +206,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Keep each failed sign-in, not only the running count: admins read it on /settings/lockouts/.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Celery -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

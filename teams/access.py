@@ -16,7 +16,6 @@ from .models import (
     RoleAssignment,
     SponsorAppointment,
     Team,
-    TeamRole,
     today,
 )
 
@@ -27,7 +26,6 @@ class Standing:
     is_superuser: bool
     is_sponsor: bool
     member_team_ids: frozenset[int]
-    led_team_ids: frozenset[int]
     supported_team_ids: frozenset[int]
 
     @property
@@ -56,7 +54,7 @@ class Standing:
         return self.member_team_ids | self.supported_team_ids
 
 
-NOBODY = Standing(frozenset(), False, False, frozenset(), frozenset(), frozenset())
+NOBODY = Standing(frozenset(), False, False, frozenset(), frozenset())
 
 
 def standing(user) -> Standing:
@@ -69,10 +67,9 @@ def standing(user) -> Standing:
     roles = frozenset(
         RoleAssignment.objects.filter(person=user).current(day).values_list("role", flat=True)
     )
-    memberships = list(
-        Membership.objects.filter(person=user).current(day).values_list("team_id", "role")
+    member_ids = set(
+        Membership.objects.filter(person=user).current(day).values_list("team_id", flat=True)
     )
-    member_ids = {team_id for team_id, _ in memberships}
     if roles & set(CABINET_ROLES):
         # The cabinet sits on the SMT by virtue of the role, not a membership row.
         member_ids |= set(Team.objects.filter(is_management_team=True).values_list("pk", flat=True))
@@ -81,7 +78,6 @@ def standing(user) -> Standing:
         is_superuser=user.is_superuser,
         is_sponsor=SponsorAppointment.objects.filter(sponsor=user).current(day).exists(),
         member_team_ids=frozenset(member_ids),
-        led_team_ids=frozenset(t for t, role in memberships if role == TeamRole.LEAD),
         supported_team_ids=frozenset(
             user.supported_teams.values_list("pk", flat=True) if Role.STS in roles else ()
         ),

@@ -10,11 +10,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .access import standing
 from .models import (
-    Agency,
     DevelopmentReview,
     Level,
     Membership,
-    Role,
     RoleAssignment,
     SponsorAppointment,
     SponsorPairing,
@@ -187,14 +185,6 @@ def person_profile(person: User) -> PersonProfile:
 # --- The cascade ---------------------------------------------------------------------------
 
 
-def management_team() -> Team | None:
-    return Team.objects.filter(is_management_team=True).first()
-
-
-def regions() -> QuerySet[Team]:
-    return Team.objects.filter(level=Level.REGIONAL).only("pk", "name").order_by("name")
-
-
 def branch_roots() -> QuerySet[Team]:
     """The tops of the cascade's branches: teams whose parent is a state team."""
     return Team.objects.filter(
@@ -360,13 +350,3 @@ def smt_attention_updates(user, *, limit: int = 8) -> list[TeamUpdate]:
     return list(updates_visible_to(user).for_smt_attention()[:limit])
 
 
-def agency() -> Agency:
-    return Agency.current()
-
-
-def people_holding(role: str) -> QuerySet[User]:
-    return User.objects.holding(role).order_by("last_name", "first_name")
-
-
-def sts_choices() -> QuerySet[User]:
-    return people_holding(Role.STS)
