@@ -126,6 +126,16 @@ def current_pairings(day: date | None = None) -> QuerySet[SponsorPairing]:
     )
 
 
+def specialists_without_sponsor(day: date | None = None) -> QuerySet[User]:
+    """STSs nobody champions: each STS should have a sponsor to turn to between meetings."""
+    day = day or today()
+    return (
+        User.objects.specialists(day)
+        .exclude(pk__in=SponsorPairing.objects.current(day).values("specialist"))
+        .order_by("last_name", "first_name")
+    )
+
+
 # --- People -------------------------------------------------------------------------------
 
 
@@ -348,5 +358,3 @@ def updates_for_team_page(team: Team, user) -> QuerySet[TeamUpdate]:
 
 def smt_attention_updates(user, *, limit: int = 8) -> list[TeamUpdate]:
     return list(updates_visible_to(user).for_smt_attention()[:limit])
-
-

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_edit, name="person-new"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/password/", views.person_password, name="person-password"),
     path("people/<int:pk>/roles/new/", views.role_add, name="role-add"),
     path("roles/<int:pk>/end/", views.role_end, name="role-end"),
     path("history/", views.history, name="history"),

@@ -148,6 +148,7 @@ MATRIX: dict[str, Row] = {
     "settings:people": Row(get=ADMIN_ONLY),
     "settings:person-new": Row(get=ADMIN_ONLY),
     "settings:person-edit": Row(get=ADMIN_ONLY, args=lambda w: [w.user("building").pk]),
+    "settings:person-password": Row(get=ADMIN_ONLY, args=lambda w: [w.user("building").pk]),
     "settings:role-add": Row(get=ADMIN_ONLY, args=lambda w: [w.user("building").pk]),
     "settings:role-end": post_only(only("admin", answer=REDIRECT)),
     "settings:history": Row(get=ADMIN_ONLY),

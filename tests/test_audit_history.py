@@ -71,3 +71,24 @@ def test_deleting_is_recorded_too(world):
     team_id = team.pk
     team.delete()
     assert [h.history_type for h in Team.history.filter(id=team_id)] == ["-", "+"]
+
+
+def test_admin_lets_a_person_sign_in_with_a_strong_password(world, client):
+    from teams.models import User
+
+    client.force_login(world.user("admin"))
+    person = User.objects.get(username="riverbend-lead")
+    short = client.post(
+        f"/settings/people/{person.pk}/password/",
+        {"new_password1": "too-short", "new_password2": "too-short"},
+    )
+    assert "at least 12 characters" in short.content.decode()
+    person.refresh_from_db()
+    assert not person.check_password("too-short")
+
+    client.post(
+        f"/settings/people/{person.pk}/password/",
+        {"new_password1": "river bend lantern 42", "new_password2": "river bend lantern 42"},
+    )
+    person.refresh_from_db()
+    assert person.check_password("river bend lantern 42")

@@ -164,3 +164,24 @@ def test_appoint_page_refuses_an_ineligible_choice_with_a_message(world, client)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert SponsorAppointment.objects.current().count() == 2
+
+
+def test_sponsors_page_names_the_stss_nobody_champions(world, client):
+    lone = UserFactory(first_name="Lonely", last_name="Specialist")
+    RoleFactory(person=lone, role=Role.STS)
+    client.force_login(world.user("smt"))
+    page = client.get("/sponsors/").content.decode()
+    assert "No sponsor champions" in page and "Lonely Specialist" in page
+    assert "Tina Alvarez</a>." not in page
+
+
+def test_csso_pairs_a_sponsor_with_an_sts(world, client):
+    from teams.models import SponsorPairing
+
+    client.force_login(world.user("csso"))
+    sponsor2 = world.user("sponsor").__class__.objects.get(username="sponsor2")
+    response = client.post(
+        "/sponsors/pairings/new/", {"sponsor": sponsor2.pk, "specialist": world.user("sts").pk}
+    )
+    assert response.status_code == 302
+    assert SponsorPairing.objects.current().filter(sponsor=sponsor2).exists()

@@ -5,6 +5,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -106,6 +107,20 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request, "settings/person_form.html", {"form": form, "person": person, "roles": roles}
     )
+
+
+@_admin
+def person_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a person sign in, or reset a forgotten password; the agency's password rules apply."""
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    form = SetPasswordForm(person, request.POST or None)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, f"{person} has a new password and may sign in as {person.username}."
+        )
+        return redirect("settings:person-edit", pk=person.pk)
+    return render(request, "settings/person_password.html", {"form": form, "person": person})
 
 
 @_admin

@@ -21,6 +21,7 @@ def sponsors(request: HttpRequest) -> HttpResponse:
         {
             "rule": selectors.sponsor_rule(),
             "pairings": selectors.current_pairings(),
+            "unpaired": selectors.specialists_without_sponsor(),
             "history": paginate(request, selectors.sponsor_history(), 15),
         },
     )
