@@ -9,5 +9,5 @@ from teams.models import Team
 @login_required
 def transformation_zone(request: HttpRequest) -> HttpResponse:
     """The Transformation Zone: where the agency's innovations are installed and proven first."""
-    teams = Team.objects.in_zone().select_related("parent").order_by("level", "name")
+    teams = Team.objects.in_zone().select_related("parent").in_cascade_order("name")
     return render(request, "initiatives/zone.html", {"page": paginate(request, teams, 50)})

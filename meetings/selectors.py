@@ -4,12 +4,17 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from teams.models import Cadence, Team, today
+from teams.models import LEVEL_RANK, Cadence, Team, today
 
 
 def teams_by_cadence(*, quiet_only: bool = False) -> QuerySet[Team]:
     """Teams with their cadence and whether an update has come within it."""
-    teams = Team.objects.with_glance().select_related("parent").order_by("cadence", "level", "name")
+    teams = (
+        Team.objects.with_glance()
+        .select_related("parent")
+        .annotate(level_rank=LEVEL_RANK)
+        .order_by("cadence", "level_rank", "name")
+    )
     if quiet_only:
         # Quiet: no update within one cadence. One condition per cadence keeps the date
         # arithmetic in Python, which every database understands.

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from .models import (
@@ -26,6 +28,26 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: User) -> str:
         extra = person.job_title or (person.division.name if person.division_id else "")
         return f"{person} — {extra}" if extra else str(person)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids beyond the database's integers before they reach a query: Django checks
+    `pk__in` without the range guard it gives `pk=`, and SQLite raises OverflowError."""
+
+    def _check_values(self, value):
+        low, high = connection.ops.integer_field_range("BigAutoField")
+        for pk in value or ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # the parent class reports it
+            if not low <= number <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class AgencyForm(forms.ModelForm):
@@ -135,6 +157,7 @@ class TeamForm(forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "specialists": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"specialists": PeopleChoiceField}
         help_texts = {
             "parent": "The team one level up. The SMT is the top of the cascade.",
             "specialists": "The STSs who support this team.",
@@ -144,7 +167,7 @@ class TeamForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["specialists"].queryset = User.objects.specialists()
         self.fields["level"].choices = Level.choices
-        parents = Team.objects.exclude(level=Level.BUILDING).order_by("level", "name")
+        parents = Team.objects.exclude(level=Level.BUILDING).in_cascade_order("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents

@@ -288,8 +288,20 @@ class Cadence(models.IntegerChoices):
 # The deepest path: SMT > state team > regional > district > building.
 MAX_DEPTH = 4
 
+# Levels sort down the cascade, not alphabetically ("building" would come first).
+LEVEL_RANK = models.Case(
+    *(models.When(level=level, then=rank) for rank, level in enumerate(Level.values)),
+    output_field=models.IntegerField(),
+)
+
 
 class TeamQuerySet(models.QuerySet):
+    def in_cascade_order(self, *then: str):
+        """The SMT first, then state, regional, district and building teams."""
+        return self.annotate(level_rank=LEVEL_RANK).order_by(
+            "-is_management_team", "level_rank", *then
+        )
+
     def within(self, team: Team):
         """The team and every team below it in the cascade."""
         lookup = Q(pk=team.pk)
@@ -449,6 +461,9 @@ class Team(models.Model):
     def clean_place_in_cascade(self) -> None:
         """Rule 2: a tree by level with the SMT at its root, and no cycles."""
         if self.is_management_team:
+            return
+        if self.level not in Level.values:
+            # Missing or unknown: clean_fields reports it, and no place can be judged without it.
             return
         parent = self.parent
         if parent is None:

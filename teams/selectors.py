@@ -224,7 +224,7 @@ def cascade_branches(roots: list[Team]) -> list[TreeNode]:
     if not roots:
         return []
     teams = list(
-        Team.objects.below_any([r.pk for r in roots]).with_glance().order_by("level", "name")
+        Team.objects.below_any([r.pk for r in roots]).with_glance().in_cascade_order("name")
     )
     children: dict[int | None, list[Team]] = defaultdict(list)
     for team in teams:
@@ -247,7 +247,7 @@ def cascade_list(
         teams = teams.in_region(region)
     if zone:
         teams = teams.in_zone()
-    return teams.order_by("level", "parent__name", "name")
+    return teams.in_cascade_order("parent__name", "name")
 
 
 @dataclass
@@ -348,7 +348,7 @@ def teams_for_logging(user) -> QuerySet[Team]:
     return (
         Team.objects.filter(pk__in=person.own_team_ids)
         .select_related("parent")
-        .order_by("level", "name")
+        .in_cascade_order("name")
     )
 
 

@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Team.objects.filter(pk__in=own_ids)
         .with_glance()
         .select_related("parent")
-        .order_by("level", "name")
+        .in_cascade_order("name")
     )
     context = {
         "person": person,
