@@ -219,6 +219,18 @@ def cascade_trunk() -> list[Team]:
     )
 
 
+def cascade_outline(branches: list[TreeNode]) -> list[TreeNode]:
+    """The SMT and its state teams above a page of branches, each branch under its team."""
+    trunk = cascade_trunk()
+    states = [
+        TreeNode(team, [b for b in branches if b.team.parent_id == team.pk])
+        for team in trunk
+        if not team.is_management_team
+    ]
+    smt = next((team for team in trunk if team.is_management_team), None)
+    return [TreeNode(smt, states)] if smt else states
+
+
 def cascade_branches(roots: list[Team]) -> list[TreeNode]:
     """The full subtrees under the given branch roots, in one query plus a prefetch."""
     if not roots:

@@ -39,11 +39,11 @@ def cascade(request: HttpRequest) -> HttpResponse:
         if region is not None:
             roots = roots.filter(pk=region.pk)
         page = paginate(request, roots, BRANCHES_PER_PAGE)
+        branches = selectors.cascade_branches(list(page.object_list))
         context.update(
             mode="tree",
             page=page,
-            trunk=selectors.cascade_trunk() if region is None else [],
-            branches=selectors.cascade_branches(list(page.object_list)),
+            outline=selectors.cascade_outline(branches) if region is None else branches,
         )
     template = "teams/_cascade_results.html" if request.htmx else "teams/cascade.html"
     return render(request, template, context)
