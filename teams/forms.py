@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
@@ -28,6 +30,17 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person: User) -> str:
         extra = person.job_title or (person.division.name if person.division_id else "")
         return f"{person} — {extra}" if extra else str(person)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form sets the username's max_length after building the field, so no
+    validator checks it: an overlong name would reach django-axes, whose 255-character
+    username column then fails on PostgreSQL. Refuse it as a form error instead."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):

@@ -9,5 +9,5 @@ def test_models_and_migrations_agree():
     out = StringIO()
     try:
         call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
-    except SystemExit as exit:  # makemigrations --check exits 1 when a migration is missing
+    except SystemExit:  # makemigrations --check exits 1 when a migration is missing
         pytest.fail(f"A model changed without a migration:\n{out.getvalue()}", pytrace=False)

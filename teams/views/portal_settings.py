@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from smt_portal.paging import paginate
 
 from .. import audit, services
-from ..forms import AgencyForm, DivisionForm, PersonForm, RoleAssignmentForm, add_service_errors
+from ..forms import (
+    AgencyForm,
+    DivisionForm,
+    PeopleFilterForm,
+    PersonForm,
+    RoleAssignmentForm,
+    add_service_errors,
+)
 from ..models import Agency, Division, User
 from ..selectors import people_directory, sponsor_rule
 from .access import assignment_for, require
@@ -83,7 +90,9 @@ def division_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @_admin
 def people(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    # Through the form, which refuses what the database cannot search for (NUL characters).
+    filters = PeopleFilterForm(request.GET or None)
+    query = filters.cleaned_data["q"] if filters.is_valid() else ""
     return render(
         request,
         "settings/people.html",
@@ -164,7 +173,8 @@ def history(request: HttpRequest) -> HttpResponse:
     if kind not in audit.AUDITED:
         raise Http404("No such record kind.")
     object_id = request.GET.get("object")
-    object_id = int(object_id) if object_id and object_id.isdigit() else None
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+    object_id = int(object_id) if object_id and object_id.isdecimal() else None
     page = paginate(request, audit.history_rows(kind, object_id))
     return render(
         request,
