@@ -87,10 +87,11 @@ def entries(kind: str, rows: list) -> list[Entry]:
         if not f.name.startswith("history_") and f.name not in {"id", "singleton"}
     ]
     labels = _related_labels(fields, rows + list(previous.values()))
+    sets = _many_to_many(model, rows + list(previous.values()))
     result = []
     for row in rows:
         before = previous.get(row.previous_id)
-        changes = []
+        changes = _set_changes(sets, row, before)
         for field in fields:
             new = getattr(row, field.attname)
             old = getattr(before, field.attname) if before is not None else None
@@ -114,6 +115,37 @@ def entries(kind: str, rows: list) -> list[Entry]:
             )
         )
     return result
+
+
+def _many_to_many(model, rows) -> dict[str, tuple[str, dict[int, set[str]]]]:
+    """For each audited many-to-many field, who it held at each historical row (by label)."""
+    held = {}
+    for field in getattr(model.history.model, "_history_m2m_fields", []):
+        through = getattr(model.history.model, field.name).model
+        target = field.related_model._meta.model_name
+        members: dict[int, set[str]] = defaultdict(set)
+        links = through.objects.filter(history__in=[r.history_id for r in rows])
+        targets = field.related_model._default_manager.in_bulk(
+            set(links.values_list(f"{target}_id", flat=True))
+        )
+        for history_id, target_id in links.values_list("history_id", f"{target}_id"):
+            members[history_id].add(str(targets.get(target_id, f"#{target_id} (removed)")))
+        held[field.name] = (str(field.verbose_name), members)
+    return held
+
+
+def _set_changes(sets, row, before) -> list[Change]:
+    if row.history_type == "-":
+        return []
+    changes = []
+    for label, members in sets.values():
+        now = members.get(row.history_id, set())
+        then = members.get(before.history_id, set()) if before is not None else set()
+        if now != then:
+            added = ", ".join(f"+ {name}" for name in sorted(now - then))
+            removed = ", ".join(f"− {name}" for name in sorted(then - now))
+            changes.append(Change(label, "", ", ".join(filter(None, [added, removed]))))
+    return changes
 
 
 def _label(row, fields, labels) -> str:

@@ -92,3 +92,23 @@ def test_admin_lets_a_person_sign_in_with_a_strong_password(world, client):
     )
     person.refresh_from_db()
     assert person.check_password("river bend lantern 42")
+
+
+def test_who_supports_a_team_is_audited_as_who_joined_and_left(world, client):
+    from .factories import RoleFactory, UserFactory
+
+    newcomer = UserFactory(first_name="Nora", last_name="Vance")
+    RoleFactory(person=newcomer, role="sts")
+    client.force_login(world.user("admin"))
+    client.post(
+        f"/teams/{world.building.pk}/edit/",
+        {
+            "name": world.building.name,
+            "level": "building",
+            "parent": world.district.pk,
+            "cadence": 30,
+            "specialists": [newcomer.pk],
+        },
+    )
+    page = client.get(f"/settings/history/?kind=teams&object={world.building.pk}").content
+    assert "+ Nora Vance" in page.decode() and "− Tina Alvarez" in page.decode()
