@@ -393,6 +393,19 @@ def _update_payload(**extra) -> dict:
     }
 
 
+def person_fields(*, editing: str) -> dict:
+    """The person form's fields; the username may be kept only by the person being edited."""
+    return {
+        "username": Field("username", required=True, refused=_other_usernames(editing)),
+        "first_name": text(150, required=True),
+        "last_name": text(150, required=True),
+        "email": Field("email"),
+        "job_title": text(150),
+        "division": fk(required=False, refused=lambda w: [_retired_division().pk]),
+        "is_active": FLAG,
+    }
+
+
 CASES: dict[str, FormCase] = {
     "login": FormCase(
         role=None,
@@ -474,15 +487,7 @@ CASES: dict[str, FormCase] = {
             "division": str(w.divisions["academics"].pk),
             "is_active": "on",
         },
-        fields={
-            "username": Field("username", required=True, refused=_other_usernames("")),
-            "first_name": text(150, required=True),
-            "last_name": text(150, required=True),
-            "email": Field("email"),
-            "job_title": text(150),
-            "division": fk(required=False, refused=lambda w: [_retired_division().pk]),
-            "is_active": FLAG,
-        },
+        fields=person_fields(editing=""),
     ),
     "person-edit": FormCase(
         role="admin",
@@ -497,15 +502,7 @@ CASES: dict[str, FormCase] = {
             "division": str(w.divisions["academics"].pk),
             "is_active": "on",
         },
-        fields={
-            "username": Field("username", required=True, refused=_other_usernames("building")),
-            "first_name": text(150, required=True),
-            "last_name": text(150, required=True),
-            "email": Field("email"),
-            "job_title": text(150),
-            "division": fk(required=False, refused=lambda w: [_retired_division().pk]),
-            "is_active": FLAG,
-        },
+        fields=person_fields(editing="building"),
     ),
     "person-password": FormCase(
         role="admin",
