@@ -70,3 +70,13 @@ def test_each_visitor_gets_the_expected_answer(name, world, client):
             if not matches(expected, got):
                 wrong.append(f"{method.upper()} as {visitor}: expected {expected}, got {got}")
     assert not wrong, f"{name} ({url}):\n  " + "\n  ".join(wrong)
+
+
+def test_the_django_admin_lists_the_portals_records_for_superusers(world, client):
+    client.force_login(world.user("admin"))
+    for path in (
+        "/admin/teams/team/",
+        "/admin/teams/user/",
+        f"/admin/teams/team/{world.district.pk}/history/",
+    ):
+        assert client.get(path).status_code == 200, path
