@@ -196,11 +196,27 @@ class MembershipForm(forms.ModelForm):
         queryset=User.objects.filter(is_active=True).select_related("division")
     )
 
+    # A state has thousands of people: the list shows a search's best matches, while
+    # validation still accepts anyone active.
+    SHOWN = 50
+
     class Meta:
         model = Membership
         fields = ["person", "role", "started_on"]
         widgets = {"started_on": DateInput()}
         labels = {"started_on": "On the team from"}
+
+    def show_only(self, candidates) -> None:
+        """Offer these people (call after validation, so it narrows only what is shown)."""
+        ids = list(candidates.values_list("pk", flat=True)[: self.SHOWN])
+        chosen = getattr(self, "cleaned_data", {}).get("person")
+        if chosen is not None:
+            ids.append(chosen.pk)
+        self.fields["person"].queryset = (
+            User.objects.filter(pk__in=ids)
+            .select_related("division")
+            .order_by("last_name", "first_name")
+        )
 
 
 class DevelopmentReviewForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .access import standing
 from .models import (
@@ -159,6 +159,18 @@ def people_directory(*, search: str = "", division_id: int | None = None) -> Que
             to_attr="current_roles",
         )
     ).order_by("last_name", "first_name", "username")
+
+
+def membership_candidates(team: Team, *, search: str = "") -> QuerySet[User]:
+    """People who could join the team, those already on the team above first (a linking
+    member sits on both)."""
+    current = Membership.objects.current()
+    people = (
+        people_directory(search=search)
+        .exclude(Exists(current.filter(team=team, person=OuterRef("pk"))))
+        .annotate(on_parent=Exists(current.filter(team_id=team.parent_id, person=OuterRef("pk"))))
+    )
+    return people.order_by("-on_parent", "last_name", "first_name")
 
 
 @dataclass

@@ -260,3 +260,28 @@ def test_roles_held_through_dates_not_flags():
 
     assert not User.objects.smt_members().filter(pk=person.pk).exists()
     assert User.objects.smt_members(today() + timedelta(days=11)).filter(pk=person.pk).exists()
+
+
+def test_adding_a_member_searches_people_instead_of_listing_everyone(world, client):
+    from teams.forms import MembershipForm
+
+    for n in range(MembershipForm.SHOWN + 5):
+        UserFactory(first_name="Extra", last_name=f"Person {n:03}")
+    wanted = UserFactory(first_name="Quincy", last_name="Zimmerman")
+    client.force_login(world.user("sts"))
+    page = client.get(f"/teams/{world.building.pk}/members/new/").content.decode()
+    people = page[
+        page.index('name="person"') : page.index("</select>", page.index('name="person"'))
+    ]
+    assert people.count("<option") == MembershipForm.SHOWN + 1  # and the empty choice
+    assert "Dana Reyes" in page  # on the district team above: a likely linking member
+    assert "Quincy Zimmerman" not in page
+
+    found = client.get(f"/teams/{world.building.pk}/members/new/?q=zimmer").content.decode()
+    assert "Quincy Zimmerman" in found
+
+    client.post(
+        f"/teams/{world.building.pk}/members/new/",
+        {"person": wanted.pk, "role": "member", "started_on": today().isoformat()},
+    )
+    assert Membership.objects.current().filter(team=world.building, person=wanted).exists()

@@ -13,6 +13,7 @@ from ..forms import (
     CascadeFilterForm,
     DevelopmentReviewForm,
     MembershipForm,
+    PeopleFilterForm,
     TeamForm,
     add_service_errors,
 )
@@ -91,6 +92,8 @@ def _team_form(request: HttpRequest, team: Team, template: str) -> HttpResponse:
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.manage_members")
+    search = PeopleFilterForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     form = MembershipForm(request.POST or None)
     if form.is_valid():
         try:
@@ -100,7 +103,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{membership.person} joined {team}.")
             return redirect(team)
-    return render(request, "teams/member_form.html", {"form": form, "team": team})
+    form.show_only(selectors.membership_candidates(team, search=query))
+    return render(
+        request,
+        "teams/member_form.html",
+        {"form": form, "team": team, "search": search, "query": query},
+    )
 
 
 @login_required
