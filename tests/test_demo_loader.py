@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory
 
-from teams import demo as demo_module
 from teams.demo import DEMO_PASSWORD, DEMO_USERNAMES, LOGIN_URL, load_demo
+from teams.demo.loader import DemoLoader
+from teams.demo.plan import Plan
 from teams.models import (
     Agency,
     DevelopmentReview,
@@ -240,7 +241,7 @@ class TestLakeland:
 
 
 def test_the_demo_is_decided_by_its_seed_not_by_chance():
-    first, second = demo_module._Plan(), demo_module._Plan()
+    first, second = Plan(), Plan()
     assert first.people == second.people
     assert [(t.name, t.seats, t.cadence) for t in first.teams] == [
         (t.name, t.seats, t.cadence) for t in second.teams
@@ -251,7 +252,7 @@ def test_a_failed_load_leaves_nothing_behind(monkeypatch):
     def break_down(self):
         raise RuntimeError("the updates could not be written")
 
-    monkeypatch.setattr(demo_module._DemoLoader, "_updates", break_down)
+    monkeypatch.setattr(DemoLoader, "_updates", break_down)
     with pytest.raises(RuntimeError):
         load_demo()
     assert not Team.objects.exists()
