@@ -132,3 +132,15 @@ def test_each_role_lands_on_a_home_made_for_them(world, client):
         page = client.get("/").content.decode()
         for text in texts:
             assert text in page, (role, text)
+
+
+def test_a_refused_edit_stays_an_edit(world, client):
+    client.force_login(world.user("building"))
+    update = world.building_update
+    future = (today() + timedelta(days=2)).isoformat()
+    response = client.post(f"/teams/updates/{update.pk}/edit/", update_form(occurred_on=future))
+    page = response.content.decode()
+    assert "cannot be dated in the future" in page
+    assert "Edit your update for Lincoln Elementary Team" in page
+    update.refresh_from_db()
+    assert update.occurred_on != today() + timedelta(days=2)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -8,8 +8,8 @@ from smt_portal.paging import paginate
 
 from .. import selectors, services
 from ..forms import TeamUpdateForm, UpdateFilterForm, add_service_errors
-from ..models import Team, TeamUpdate
-from .access import require, team_for, update_for
+from ..models import TeamUpdate
+from .access import team_for, update_for
 
 
 @login_required
@@ -43,7 +43,7 @@ def update_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         teams = selectors.teams_for_logging(request.user)
         if not teams.exists():
-            require(request.user, "teams.log_update", None)
+            raise PermissionDenied("You support or sit on no team to log an update for.")
     initial = {"team": request.GET.get("team")} if teams is not None else {}
     form = TeamUpdateForm(request.POST or None, teams=teams, initial=initial)
     if form.is_valid():
@@ -51,7 +51,8 @@ def update_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         update.author = request.user
         if team is not None:
             update.team = team
-        return _save(request, form, update, "logged")
+        if _saved(request, form, update, "logged"):
+            return redirect(update.team)
     return render(request, "teams/update_form.html", {"form": form, "team": team})
 
 
@@ -59,19 +60,19 @@ def update_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     update = update_for(request.user, pk, "teams.change_update")
     form = TeamUpdateForm(request.POST or None, instance=update)
-    if form.is_valid():
-        return _save(request, form, form.save(commit=False), "saved")
+    if form.is_valid() and _saved(request, form, form.save(commit=False), "saved"):
+        return redirect(update.team)
     return render(
         request, "teams/update_form.html", {"form": form, "team": update.team, "update": update}
     )
 
 
-def _save(request: HttpRequest, form: TeamUpdateForm, update: TeamUpdate, done: str):
+def _saved(request: HttpRequest, form: TeamUpdateForm, update: TeamUpdate, done: str) -> bool:
+    """Save through the service; a refusal goes onto the form, for the caller to show again."""
     try:
         services.team_update_save(update=update)
     except ValidationError as error:
         add_service_errors(form, error)
-        team = Team.objects.filter(pk=update.team_id).first()
-        return render(request, "teams/update_form.html", {"form": form, "team": team})
+        return False
     messages.success(request, f"Your update for {update.team} is {done}.")
-    return redirect(update.team)
+    return True
