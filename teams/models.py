@@ -326,9 +326,6 @@ class TeamQuerySet(models.QuerySet):
             Q(zone_entered_on__lte=day) & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
         )
 
-    def in_region(self, region: Team):
-        return self.within(region)
-
     def with_glance(self):
         """What the cascade shows at a glance, in a fixed number of queries."""
         latest_review = DevelopmentReview.objects.filter(team=OuterRef("pk")).order_by(

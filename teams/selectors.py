@@ -268,7 +268,7 @@ def cascade_list(
     if level:
         teams = teams.filter(level=level)
     if region is not None:
-        teams = teams.in_region(region)
+        teams = teams.within(region)
     if zone:
         teams = teams.in_zone()
     return teams.in_cascade_order("parent__name", "name")

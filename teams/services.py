@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from .access import forget_standing, standing
 from .models import (
+    Agency,
     DevelopmentReview,
     Division,
     Membership,
@@ -178,7 +179,10 @@ def sponsor_pairing_end(*, pairing: SponsorPairing) -> None:
 def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
     team.full_clean()
     if team.pk:
-        misplaced = [c for c in team.children.all() if team.level not in c.allowed_parent_levels()]
+        agency = Agency.current()
+        misplaced = [
+            c for c in team.children.all() if team.level not in c.allowed_parent_levels(agency)
+        ]
         if misplaced:
             names = ", ".join(str(c) for c in misplaced[:3])
             raise ValidationError(

@@ -1,6 +1,8 @@
 """The portal's own admin pages: the agency, divisions, people and roles, the audit trail
 and sign-in lockouts. The Django admin stays for superusers; people work here."""
 
+from functools import wraps
+
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import messages
@@ -30,13 +32,12 @@ from .access import assignment_for, require
 def _admin(view):
     """Every page here is for portal admins only."""
 
+    @wraps(view)
     @login_required
     def guarded(request, *args, **kwargs):
         require(request.user, "teams.manage_settings")
         return view(request, *args, **kwargs)
 
-    guarded.__name__ = view.__name__
-    guarded.__doc__ = view.__doc__
     return guarded
 
 
