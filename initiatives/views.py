@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from smt_portal.paging import paginate
 from teams.models import Team
+from teams.paging import paginate
 
 
 @login_required
+@require_safe
 def transformation_zone(request: HttpRequest) -> HttpResponse:
     """The Transformation Zone: where the agency's innovations are installed and proven first."""
     teams = Team.objects.in_zone().select_related("parent").in_cascade_order("name")

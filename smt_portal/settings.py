@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "teams.context_processors.portal",
+                "teams.context_processors.portal_context",
             ],
         },
     },
@@ -136,6 +136,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Dates the portal accepts anywhere (roles, seats, updates, reviews, the Zone): from this
+# many years back to this many years ahead of today.
+PORTAL_DATE_WINDOW_YEARS = (30, 5)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PORTAL_TIME_ZONE", "America/Chicago")
 USE_I18N = True
@@ -169,7 +173,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -200,8 +205,17 @@ CONTENT_SECURITY_POLICY = {
 # --- Sign-in throttling (django-axes) -----------------------------------------------------
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-# Lock the account and, separately, the address it was tried from.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair of account and address: ten wrong passwords for one account lock that
+# account from that address, never every other account behind the same address (a whole
+# agency office shares one).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address: behind the proxy docker-compose.yml assumes, the right-most
+# X-Forwarded-For entry (the one our proxy added; entries to its left are the client's
+# word); otherwise the connection's own address, so a forged header changes nothing.
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"

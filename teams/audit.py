@@ -8,35 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
-from .models import (
-    Agency,
-    DevelopmentReview,
-    Division,
-    Membership,
-    RoleAssignment,
-    SponsorAppointment,
-    SponsorPairing,
-    Team,
-    TeamUpdate,
-    User,
-)
+from .registry import AuditedKind, portal
 
-AUDITED: dict[str, tuple[str, type[models.Model]]] = {
-    "people": ("People", User),
-    "roles": ("Roles", RoleAssignment),
-    "sponsors": ("Sponsor appointments", SponsorAppointment),
-    "pairings": ("Sponsor–STS pairings", SponsorPairing),
-    "divisions": ("Divisions", Division),
-    "teams": ("Teams", Team),
-    "memberships": ("Team memberships", Membership),
-    "development": ("Development reviews", DevelopmentReview),
-    "updates": ("Team updates", TeamUpdate),
-    "agency": ("Agency", Agency),
-}
+
+def kinds() -> dict[str, AuditedKind]:
+    """Every audited kind of record, the base's and those the modules registered."""
+    return {kind.key: kind for kind in portal.audited}
+
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -65,7 +49,7 @@ class Entry:
 
 
 def history_rows(kind: str, object_id: int | None = None) -> models.QuerySet:
-    historical = AUDITED[kind][1].history.model
+    historical = kinds()[kind].model.history.model
     rows = historical.objects.select_related("history_user")
     if object_id is not None:
         rows = rows.filter(id=object_id)
@@ -78,7 +62,7 @@ def history_rows(kind: str, object_id: int | None = None) -> models.QuerySet:
 
 
 def entries(kind: str, rows: list) -> list[Entry]:
-    model = AUDITED[kind][1]
+    model = kinds()[kind].model
     historical = model.history.model
     previous = historical.objects.in_bulk([r.previous_id for r in rows if r.previous_id])
     fields = [
@@ -186,4 +170,7 @@ def _display(field, value, labels) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        # In the agency's time, as the "When" column shows it, to the minute.
+        return timezone.localtime(value).strftime("%-d %b %Y, %H:%M")
     return str(value)

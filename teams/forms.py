@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection
 from django.db.models import Exists, OuterRef
@@ -11,12 +11,57 @@ from .models import (
     Division,
     Level,
     Membership,
+    Role,
     RoleAssignment,
     SponsorAppointment,
     Team,
     TeamUpdate,
     User,
 )
+
+
+class PortalModelForm(forms.ModelForm):
+    """The portal's model forms. A model's own checks may name a field this form does not
+    show (an STS edits a team's details but not where it sits); such an error goes on top
+    of the form, named in words, never as a crash."""
+
+    # Per hidden field: what the person can do about it, said after the model's message.
+    hidden_field_advice: dict[str, str] = {}
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        super()._update_errors(shown_on(self, errors))
+
+    def add_error(self, field, error) -> None:
+        if field is None and isinstance(error, ValidationError):
+            error = shown_on(self, error)
+        super().add_error(field, error)
+
+
+def shown_on(form: forms.BaseForm, error: ValidationError) -> ValidationError:
+    """The error with messages for fields the form does not show moved to the top."""
+    if not hasattr(error, "error_dict"):
+        return error
+    kept: dict[str, list] = {}
+    for name, errors in error.error_dict.items():
+        if name == NON_FIELD_ERRORS or name in form.fields:
+            kept.setdefault(name, []).extend(errors)
+            continue
+        label = _field_label(form, name)
+        advice = getattr(form, "hidden_field_advice", {}).get(name, "")
+        for message in ValidationError(errors).messages:
+            text = f"{label}: {message}" if label else message
+            kept.setdefault(NON_FIELD_ERRORS, []).append(f"{text} {advice}".strip())
+    return ValidationError(kept)
+
+
+def _field_label(form: forms.BaseForm, name: str) -> str:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return ""
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return ""
 
 
 class DateInput(forms.DateInput):
@@ -63,13 +108,21 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(PortalModelForm):
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "state_name", "districts_may_report_to_state"]
+        fields = [
+            "name",
+            "short_name",
+            "state_name",
+            "districts_may_report_to_state",
+            "cabinet_granted_by",
+            "max_deputies",
+        ]
+        widgets = {"cabinet_granted_by": forms.RadioSelect}
 
 
-class DivisionForm(forms.ModelForm):
+class DivisionForm(PortalModelForm):
     head = PersonChoiceField(
         queryset=User.objects.filter(is_active=True).select_related("division"),
         required=False,
@@ -82,7 +135,7 @@ class DivisionForm(forms.ModelForm):
         labels = {"is_active": "Active (inactive divisions stay in the history)"}
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(PortalModelForm):
     class Meta:
         model = User
         fields = [
@@ -107,12 +160,44 @@ class PersonForm(forms.ModelForm):
         self.fields["division"].queryset = divisions
 
 
-class RoleAssignmentForm(forms.ModelForm):
+class RoleAssignmentForm(PortalModelForm):
+    """Offers only the roles the person granting may grant (the rules decide)."""
+
     class Meta:
         model = RoleAssignment
         fields = ["role", "started_on", "note"]
         widgets = {"started_on": DateInput()}
         labels = {"started_on": "Holds the role from"}
+
+    def __init__(self, *args, roles: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = [("", "---------")] + [
+                (value, label) for value, label in Role.choices if value in roles
+            ]
+
+
+class RoleCorrectionForm(PortalModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["started_on", "ended_on", "note"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+        labels = {"started_on": "Holds the role from", "ended_on": "Holds it until"}
+        help_texts = {"ended_on": "The first day the role no longer holds; empty while it lasts."}
+
+
+class DepartureForm(forms.Form):
+    left_on = forms.DateField(
+        label="Left the agency on",
+        widget=DateInput(),
+        help_text="From this day their roles, team seats, sponsorship and pairings end and "
+        "their account is closed.",
+    )
+
+
+class AdminSetPasswordForm(SetPasswordForm):
+    """An admin sets someone's password: the agency's password rules apply, and the person
+    is told at their next sign-in."""
 
 
 class SponsorAppointmentForm(forms.Form):
@@ -139,6 +224,12 @@ class SponsorEndForm(forms.Form):
         "appointed.",
     )
 
+    def __init__(self, *args, breaks_rule: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not breaks_rule:
+            # Nothing to accept: the box would only confuse.
+            del self.fields["accept_broken_rule"]
+
 
 class SponsorPairingForm(forms.Form):
     sponsor = PersonChoiceField(queryset=User.objects.none())
@@ -150,7 +241,12 @@ class SponsorPairingForm(forms.Form):
         self.fields["specialist"].queryset = User.objects.specialists().select_related("division")
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(PortalModelForm):
+    hidden_field_advice = {
+        "parent": "A portal administrator can move the team to its right place.",
+        "level": "A portal administrator can change the team's level.",
+    }
+
     class Meta:
         model = Team
         fields = [
@@ -158,6 +254,7 @@ class TeamForm(forms.ModelForm):
             "level",
             "parent",
             "unit_name",
+            "code",
             "purpose",
             "specialists",
             "cadence",
@@ -191,7 +288,7 @@ class TeamForm(forms.ModelForm):
             del self.fields["parent"]
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(PortalModelForm):
     person = PersonChoiceField(
         queryset=User.objects.filter(is_active=True).select_related("division")
     )
@@ -219,14 +316,14 @@ class MembershipForm(forms.ModelForm):
         )
 
 
-class DevelopmentReviewForm(forms.ModelForm):
+class DevelopmentReviewForm(PortalModelForm):
     class Meta:
         model = DevelopmentReview
         fields = ["reviewed_on", "formed", "members_trained", "meets_on_cadence", "linked", "note"]
         widgets = {"reviewed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
 
-class TeamUpdateForm(forms.ModelForm):
+class TeamUpdateForm(PortalModelForm):
     """The team is fixed by the page it is logged from, or chosen among the author's teams."""
 
     class Meta:
@@ -255,11 +352,17 @@ class TeamUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if teams is None:
             del self.fields["team"]
-        else:
-            self.fields["team"].queryset = teams
-            self.fields["team"].error_messages["invalid_choice"] = (
-                "You can log updates only for teams you support or sit on."
-            )
+            return
+        field = self.fields["team"]
+        field.queryset = teams
+        field.error_messages["invalid_choice"] = (
+            "You can log updates only for teams you support or sit on."
+        )
+        only = list(teams[:2])
+        if len(only) == 1:
+            # One team: nothing to choose, so no "---------" to choose it from.
+            field.empty_label = None
+            field.initial = only[0].pk
 
 
 class CascadeFilterForm(forms.Form):
@@ -270,6 +373,7 @@ class CascadeFilterForm(forms.Form):
     )
     level = forms.ChoiceField(choices=[("", "All levels"), *Level.choices], required=False)
     zone = forms.BooleanField(label="Only the Transformation Zone", required=False)
+    quiet = forms.BooleanField(label="Only teams gone quiet", required=False)
 
 
 class UpdateFilterForm(forms.Form):
@@ -284,10 +388,11 @@ class PeopleFilterForm(forms.Form):
     )
 
 
-def add_service_errors(form: forms.BaseForm, error) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field if shown, else on top."""
+    error = shown_on(form, error)
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            form.add_error(None if name == NON_FIELD_ERRORS else name, errors)
     else:
         form.add_error(None, error)

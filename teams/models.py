@@ -8,12 +8,18 @@ has not ended by it (`ended_on` is the first day it no longer holds).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -21,6 +27,53 @@ from simple_history.models import HistoricalRecords
 
 def today() -> date:
     return timezone.localdate()
+
+
+def date_window(day: date | None = None) -> tuple[date, date]:
+    """The dates the portal accepts, from `PORTAL_DATE_WINDOW_YEARS` (years back, years ahead).
+
+    A role, membership, update or review dated in year 1 or 9999 is a typing slip, and one
+    in the far future can never become current; refusing it keeps every record correctable.
+    """
+    back, ahead = settings.PORTAL_DATE_WINDOW_YEARS
+    day = day or today()
+    return day.replace(year=day.year - back, month=1, day=1), day.replace(
+        year=day.year + ahead, month=12, day=31
+    )
+
+
+def within_date_window(value: date) -> None:
+    earliest, latest = date_window()
+    if value is not None and not earliest <= value <= latest:
+        raise ValidationError(
+            "Give a date between %(earliest)s and %(latest)s.",
+            code="outside_date_window",
+            params={
+                "earliest": earliest.strftime("%-d %B %Y"),
+                "latest": latest.strftime("%-d %B %Y"),
+            },
+        )
+
+
+# Long texts a person writes: enough for a thorough paragraph or two, not a document.
+NOTE_LIMIT = 1_000
+TEXT_LIMIT = 2_000
+
+
+def limited_text(limit: int = TEXT_LIMIT, **kwargs) -> models.TextField:
+    """A text field whose limit the form enforces and says, and the model checks too."""
+    help_text = kwargs.pop("help_text", "")
+    said = f"Up to {limit:,} characters."
+    return models.TextField(
+        max_length=limit,
+        validators=[MaxLengthValidator(limit)],
+        help_text=f"{help_text} {said}".strip(),
+        **kwargs,
+    )
+
+
+# "Never" in date arithmetic that cannot hold NULL (Greatest over activities).
+NEVER = models.Value(date(1, 1, 1), output_field=models.DateField())
 
 
 def current_on(day: date, prefix: str = "") -> Q:
@@ -36,9 +89,12 @@ class DatedQuerySet(models.QuerySet):
 
 
 class Dated(models.Model):
-    started_on = models.DateField(default=today)
+    started_on = models.DateField(default=today, validators=[within_date_window])
     ended_on = models.DateField(
-        null=True, blank=True, help_text="The first day this no longer holds."
+        null=True,
+        blank=True,
+        help_text="The first day this no longer holds.",
+        validators=[within_date_window],
     )
 
     objects = DatedQuerySet.as_manager()
@@ -76,6 +132,22 @@ class Agency(models.Model):
             "without a regional level."
         ),
     )
+    cabinet_granted_by = models.CharField(
+        "who grants the CSSO and Deputy roles",
+        max_length=10,
+        choices=[
+            ("admins", "A second portal administrator, never the person themselves"),
+            ("csso", "The CSSO (an administrator only while there is no CSSO)"),
+        ],
+        default="admins",
+        help_text="The CSSO and Deputy choose the sponsors, so nobody may grant these roles "
+        "to themselves.",
+    )
+    max_deputies = models.PositiveSmallIntegerField(
+        "Deputy CSSOs serving at once",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     singleton = models.BooleanField(default=True, editable=False)
 
     history = HistoricalRecords()
@@ -89,6 +161,26 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.districts_may_report_to_state:
+            return
+        # Turning the level skip off must not leave a skip the agency no longer allows.
+        skipping = list(
+            Team.objects.filter(
+                level=Level.DISTRICT, parent__level=Level.STATE, parent__is_management_team=False
+            ).order_by("name")[:4]
+        )
+        if skipping:
+            names = ", ".join(str(team) for team in skipping[:3])
+            more = " and others" if len(skipping) > 3 else ""
+            raise ValidationError(
+                {
+                    "districts_may_report_to_state": f"{names}{more} still report directly to "
+                    "a state team. Move them under a regional team first."
+                }
+            )
 
     @classmethod
     def current(cls) -> Agency:
@@ -104,7 +196,7 @@ class DivisionQuerySet(models.QuerySet):
 
 
 class Division(models.Model):
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150)
     short_name = models.CharField(max_length=30, blank=True)
     head = models.ForeignKey(
         "User",
@@ -120,12 +212,29 @@ class Division(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # "Finance" and "finance" are one division: the sponsor rule counts divisions.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="division_name_unique_in_any_case",
+                violation_error_message="A division with this name already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("settings:division-edit", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = " ".join((self.name or "").split())
+        same = Division.objects.filter(name__iexact=self.name).exclude(pk=self.pk)
+        if self.name and same.exists():
+            raise ValidationError(
+                {"name": f"The division {same.first()} already exists; names ignore case."}
+            )
 
 
 class UserQuerySet(models.QuerySet):
@@ -151,7 +260,9 @@ class UserQuerySet(models.QuerySet):
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def get_by_natural_key(self, username: str) -> User:
+        # Usernames are unique whatever their case, so "STS" signs in as "sts".
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
@@ -161,18 +272,67 @@ class User(AbstractUser):
         Division, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     job_title = models.CharField(max_length=150, blank=True)
+    left_on = models.DateField(
+        "left the agency on",
+        null=True,
+        blank=True,
+        validators=[within_date_window],
+        help_text="Their roles, seats and pairings end on this day.",
+    )
 
     objects = PortalUserManager()
+    # Passwords and sign-ins are not governance changes; a password an admin sets is
+    # recorded by its reason instead (see services.person_password_set).
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_in_any_case",
+                violation_error_message="A person with this username already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
     def get_absolute_url(self) -> str:
         return reverse("teams:person", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        same = User.objects.filter(username__iexact=self.username).exclude(pk=self.pk)
+        if self.username and same.exists():
+            raise ValidationError(
+                {"username": "This username is taken (usernames ignore letter case)."}
+            )
+
+    def is_with_agency(self, day: date | None = None) -> bool:
+        """Still here: an active account, and not recorded as having left by `day`."""
+        day = day or today()
+        return self.is_active and (self.left_on is None or self.left_on > day)
+
+
+class PasswordNotice(models.Model):
+    """An admin set this person's password: they are told at their next sign-in."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_notices")
+    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at"]
+        indexes = [
+            models.Index(
+                fields=["person"], condition=Q(seen_at__isnull=True), name="unseen_notices"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Password of {self.person} set by {self.set_by}"
 
 
 class Role(models.TextChoices):
@@ -185,7 +345,8 @@ class Role(models.TextChoices):
 
 # The SMT is the CSSO and/or Deputy and the agency's decision makers (the cabinet).
 CABINET_ROLES = (Role.CSSO, Role.DEPUTY, Role.SMT_MEMBER)
-# Only these two may choose the Executive Leadership Sponsors.
+# Only these two may choose the Executive Leadership Sponsors, so nobody grants them to
+# themselves: the agency says who does (Agency.cabinet_granted_by).
 APPOINTING_ROLES = (Role.CSSO, Role.DEPUTY)
 
 
@@ -193,6 +354,9 @@ class RoleAssignment(Dated):
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=10, choices=Role.choices)
     note = models.CharField(max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="roles_granted"
+    )
 
     history = HistoricalRecords()
 
@@ -204,6 +368,12 @@ class RoleAssignment(Dated):
                 condition=Q(ended_on__isnull=True),
                 name="one_open_assignment_per_role",
                 violation_error_message="This person already holds this role.",
+            ),
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=Q(role="csso", ended_on__isnull=True),
+                name="one_open_csso",
+                violation_error_message="The agency has one CSSO at a time.",
             ),
             ends_after_start("role_ends_after_start"),
         ]
@@ -295,6 +465,18 @@ LEVEL_RANK = models.Case(
 )
 
 
+def quiet_on(day: date, prefix: str = "") -> Q:
+    """A team is quiet when nothing was recorded within its cadence, or nothing ever."""
+    overdue = reduce(
+        or_,
+        (
+            Q(**{f"{prefix}cadence": c, f"{prefix}last_active_on__lt": day - timedelta(days=c)})
+            for c in Cadence.values
+        ),
+    )
+    return Q(**{f"{prefix}last_active_on__isnull": True}) | overdue
+
+
 class TeamQuerySet(models.QuerySet):
     def in_cascade_order(self, *then: str):
         """The SMT first, then state, regional, district and building teams."""
@@ -325,6 +507,29 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(
             Q(zone_entered_on__lte=day) & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
         )
+
+    def quiet(self, day: date | None = None):
+        """Teams with nothing recorded within their meeting cadence, or nothing ever."""
+        return self.filter(quiet_on(day or today()))
+
+    def with_quiet(self, day: date | None = None):
+        """Each team marked `gone_quiet`, so a list can put the quiet ones first."""
+        return self.annotate(
+            gone_quiet=models.Case(
+                models.When(quiet_on(day or today()), then=models.Value(True)),
+                default=models.Value(False),
+            )
+        )
+
+    def refresh_activity(self) -> int:
+        """Recompute `last_active_on` from every registered kind of activity, in one UPDATE."""
+        from .registry import portal
+
+        latest = [Coalesce(activity.latest(), NEVER) for activity in portal.team_activity]
+        if not latest:
+            return self.update(last_active_on=None)
+        newest = latest[0] if len(latest) == 1 else Greatest(*latest)
+        return self.update(last_active_on=NullIf(newest, NEVER))
 
     def with_glance(self):
         """What the cascade shows at a glance, in a fixed number of queries."""
@@ -357,10 +562,22 @@ class Team(models.Model):
         help_text="The State Management Team itself: the root of the cascade.",
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="team above",
     )
     unit_name = models.CharField("region, district or school served", max_length=200, blank=True)
-    purpose = models.TextField(blank=True)
+    code = models.CharField(
+        "state code",
+        max_length=40,
+        blank=True,
+        help_text="The state's identifier of the region, district or school (for example its "
+        "NCES ID). Data imports find the team by it.",
+    )
+    purpose = limited_text(blank=True)
     specialists = models.ManyToManyField(
         User,
         blank=True,
@@ -370,11 +587,20 @@ class Team(models.Model):
     cadence = models.PositiveSmallIntegerField(
         "meeting cadence", choices=Cadence.choices, default=Cadence.MONTHLY
     )
-    zone_entered_on = models.DateField("entered the Transformation Zone", null=True, blank=True)
-    zone_left_on = models.DateField("left the Transformation Zone", null=True, blank=True)
+    zone_entered_on = models.DateField(
+        "entered the Transformation Zone", null=True, blank=True, validators=[within_date_window]
+    )
+    zone_left_on = models.DateField(
+        "left the Transformation Zone", null=True, blank=True, validators=[within_date_window]
+    )
+    # Derived from the team's activities (updates, meetings held: whatever the apps
+    # register as activity), kept by refresh_activity() whenever one is recorded, so
+    # "gone quiet" is one indexed filter rather than a subquery per team. Not audited:
+    # it records no decision.
+    last_active_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = TeamQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[specialists])
+    history = HistoricalRecords(m2m_fields=[specialists], excluded_fields=["last_active_on"])
 
     class Meta:
         ordering = ["name"]
@@ -397,14 +623,29 @@ class Team(models.Model):
                 | Q(zone_entered_on__isnull=False, zone_left_on__gt=models.F("zone_entered_on")),
                 name="zone_left_after_entered",
             ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="team_code_unique",
+                violation_error_message="Another team has this state code.",
+            ),
         ]
-        indexes = [models.Index(fields=["level", "name"])]
+        indexes = [
+            models.Index(fields=["level", "name"]),
+            models.Index(fields=["cadence", "last_active_on"], name="team_activity"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("teams:team", args=[self.pk])
+
+    def is_quiet(self, day: date | None = None) -> bool:
+        day = day or today()
+        return self.last_active_on is None or self.last_active_on < day - timedelta(
+            days=self.cadence
+        )
 
     def in_zone(self, day: date | None = None) -> bool:
         day = day or today()
@@ -454,6 +695,27 @@ class Team(models.Model):
         if errors:
             raise ValidationError(errors)
         self.clean_place_in_cascade()
+        self.clean_children_stay_one_level_down()
+
+    def clean_children_stay_one_level_down(self, agency: Agency | None = None) -> None:
+        """A new level may not strand the teams below (rule 2), wherever the change is made."""
+        if self.pk is None or self.level not in Level.values:
+            return
+        agency = agency or Agency.current()
+        stranded = [
+            child
+            for child in self.children.order_by("name")
+            if self.level not in child.allowed_parent_levels(agency)
+        ]
+        if stranded:
+            names = ", ".join(str(child) for child in stranded[:3])
+            more = f" and {len(stranded) - 3} more" if len(stranded) > 3 else ""
+            raise ValidationError(
+                {
+                    "level": f"The teams below ({names}{more}) would no longer be one level "
+                    "down; move them first."
+                }
+            )
 
     def clean_place_in_cascade(self) -> None:
         """Rule 2: a tree by level with the SMT at its root, and no cycles."""
@@ -530,12 +792,12 @@ class DevelopmentReview(models.Model):
     """The team's quarterly check of its own development, dated so history is kept."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="development_reviews")
-    reviewed_on = models.DateField(default=today)
+    reviewed_on = models.DateField(default=today, validators=[within_date_window])
     formed = models.BooleanField("team formed", default=False)
     members_trained = models.BooleanField("members trained", default=False)
     meets_on_cadence = models.BooleanField("meeting on cadence", default=False)
     linked = models.BooleanField("linked up and down", default=False)
-    note = models.TextField(blank=True)
+    note = limited_text(NOTE_LIMIT, blank=True)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="development_reviews"
     )
@@ -571,13 +833,13 @@ class TeamUpdateQuerySet(models.QuerySet):
 class TeamUpdate(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="team_updates")
-    occurred_on = models.DateField("date", default=today)
-    summary = models.TextField(help_text="What happened, in a few sentences.")
-    successes = models.TextField(blank=True)
-    adaptive_challenges = models.TextField(
+    occurred_on = models.DateField("date", default=today, validators=[within_date_window])
+    summary = limited_text(help_text="What happened, in a few sentences.")
+    successes = limited_text(blank=True)
+    adaptive_challenges = limited_text(
         blank=True, help_text="Problems without a known technical fix."
     )
-    next_steps = models.TextField(blank=True)
+    next_steps = limited_text(blank=True)
     for_smt_attention = models.BooleanField(
         "for SMT attention",
         default=False,
@@ -604,3 +866,21 @@ class TeamUpdate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teams:update", args=[self.pk])
+
+
+class DemoKey(models.Model):
+    """The stable name of a record the demo loader wrote.
+
+    A second load finds its records by these keys, so a team or division someone renamed
+    in the portal is not written again under its old name.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.key

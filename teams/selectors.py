@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .access import standing
 from .models import (
+    CABINET_ROLES,
     DevelopmentReview,
     Level,
     Membership,
@@ -23,99 +24,10 @@ from .models import (
     current_on,
     today,
 )
+from .rules import loggable_teams, readable_updates
+from .standing import CABINET_SEAT, standing
 
-# --- The sponsor rule ---------------------------------------------------------------------
-
-MIN_SPONSORS = 2
-MIN_SPONSOR_DIVISIONS = 2
-
-
-@dataclass(frozen=True)
-class SponsorSeat:
-    appointment: SponsorAppointment
-    is_smt_member: bool
-
-    @property
-    def sponsor(self) -> User:
-        return self.appointment.sponsor
-
-    @property
-    def division(self):
-        return self.appointment.sponsor.division
-
-    @property
-    def counts(self) -> bool:
-        return self.is_smt_member and self.division is not None
-
-
-@dataclass(frozen=True)
-class SponsorRule:
-    """Rule 1: at least two sponsors, current SMT members, from at least two divisions."""
-
-    seats: list[SponsorSeat]
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def holds(self) -> bool:
-        return not self.problems
-
-    @property
-    def divisions(self) -> list:
-        return sorted({s.division for s in self.seats if s.counts}, key=lambda d: d.name)
-
-
-def sponsor_rule(
-    *,
-    day: date | None = None,
-    without: SponsorAppointment | None = None,
-    adding: User | None = None,
-) -> SponsorRule:
-    """The rule as it stands, or as it would stand without one seat or with one more."""
-    day = day or today()
-    appointments = list(
-        SponsorAppointment.objects.current(day)
-        .select_related("sponsor__division", "appointed_by")
-        .order_by("sponsor__last_name", "sponsor__first_name")
-    )
-    if without is not None:
-        appointments = [a for a in appointments if a.pk != without.pk]
-    if adding is not None:
-        appointments.append(SponsorAppointment(sponsor=adding, started_on=day))
-    people = [a.sponsor.pk for a in appointments]
-    smt_ids = set(User.objects.smt_members(day).filter(pk__in=people).values_list("pk", flat=True))
-    seats = [SponsorSeat(a, a.sponsor.pk in smt_ids) for a in appointments]
-
-    problems = []
-    for seat in seats:
-        if not seat.is_smt_member:
-            problems.append(f"{seat.sponsor} is no longer a current SMT member.")
-        elif seat.division is None:
-            problems.append(f"{seat.sponsor} has no division, so represents none.")
-    counted = [s for s in seats if s.counts]
-    if len(counted) < MIN_SPONSORS:
-        problems.append(
-            f"{_sponsors(len(counted))} from the current SMT; the rule needs at least "
-            f"{MIN_SPONSORS}."
-        )
-    divisions = {s.division.pk for s in counted}
-    if counted and len(divisions) < MIN_SPONSOR_DIVISIONS:
-        problems.append(
-            f"The sponsors represent {len(divisions)} division; the rule needs at least "
-            f"{MIN_SPONSOR_DIVISIONS} different divisions."
-        )
-    return SponsorRule(seats=seats, problems=problems)
-
-
-def _sponsors(count: int) -> str:
-    if count == 0:
-        return "There are no sponsors"
-    return f"There {'is' if count == 1 else 'are'} only {count} sponsor{'s' * (count != 1)}"
-
-
-def sponsor_history() -> QuerySet[SponsorAppointment]:
-    return SponsorAppointment.objects.select_related(
-        "sponsor__division", "appointed_by", "ended_by"
-    ).order_by("-started_on", "-pk")
+# --- Sponsors and pairings ---------------------------------------------------------------
 
 
 def current_pairings(day: date | None = None) -> QuerySet[SponsorPairing]:
@@ -140,6 +52,8 @@ def specialists_without_sponsor(day: date | None = None) -> QuerySet[User]:
 
 
 def people_directory(*, search: str = "", division_id: int | None = None) -> QuerySet[User]:
+    """Active people with what everyone signed in may see of them: name, title, division
+    and the roles they hold today (a sponsor seat among them)."""
     people = User.objects.filter(is_active=True).select_related("division")
     if search:
         for word in search.split()[:5]:
@@ -157,7 +71,12 @@ def people_directory(*, search: str = "", division_id: int | None = None) -> Que
             "role_assignments",
             queryset=RoleAssignment.objects.current(day),
             to_attr="current_roles",
-        )
+        ),
+        Prefetch(
+            "sponsor_appointments",
+            queryset=SponsorAppointment.objects.current(day),
+            to_attr="current_sponsorships",
+        ),
     ).order_by("last_name", "first_name", "username")
 
 
@@ -173,35 +92,76 @@ def membership_candidates(team: Team, *, search: str = "") -> QuerySet[User]:
     return people.order_by("-on_parent", "last_name", "first_name")
 
 
+@dataclass(frozen=True)
+class Seat:
+    """A team a person sits on: by a membership, or on the SMT by their cabinet role."""
+
+    team: Team
+    role_label: str
+    since: date
+
+
 @dataclass
 class PersonProfile:
     person: User
     roles: list[RoleAssignment]
-    past_roles: list[RoleAssignment]
-    memberships: list[Membership]
+    seats: list[Seat]
     supported_teams: list[Team]
-    sponsor_appointments: list[SponsorAppointment]
+    sponsorship: SponsorAppointment | None
     champions: list[SponsorPairing]
     championed_by: list[SponsorPairing]
+    # Who held what, when, and what is to come: only for those the rules let read it.
+    past_roles: list[RoleAssignment] | None = None
+    upcoming_roles: list[RoleAssignment] | None = None
+    past_sponsorships: list[SponsorAppointment] | None = None
 
 
-def person_profile(person: User) -> PersonProfile:
+def person_profile(person: User, viewer: User) -> PersonProfile:
     day = today()
-    assignments = list(person.role_assignments.all())
-    return PersonProfile(
+    assignments = list(person.role_assignments.select_related("granted_by"))
+    current = [a for a in assignments if a.is_current(day)]
+    appointments = list(person.sponsor_appointments.select_related("appointed_by", "ended_by"))
+    seats = [
+        Seat(m.team, m.get_role_display(), m.started_on)
+        for m in person.memberships.current(day).select_related("team").order_by("team__name")
+    ]
+    cabinet = [a for a in current if a.role in CABINET_ROLES]
+    if cabinet:
+        smt = Team.objects.filter(is_management_team=True).first()
+        if smt is not None:
+            role = cabinet[0].get_role_display()
+            since = min(a.started_on for a in cabinet)
+            seats.insert(0, Seat(smt, f"Cabinet ({role})", since))
+    profile = PersonProfile(
         person=person,
-        roles=[a for a in assignments if a.is_current(day)],
-        past_roles=[a for a in assignments if not a.is_current(day)],
-        memberships=list(
-            person.memberships.current(day).select_related("team__parent").order_by("team__name")
-        ),
+        roles=current,
+        seats=seats,
         supported_teams=list(person.supported_teams.select_related("parent").order_by("name")),
-        sponsor_appointments=list(
-            person.sponsor_appointments.select_related("appointed_by", "ended_by")
-        ),
+        sponsorship=next((a for a in appointments if a.is_current(day)), None),
         champions=list(current_pairings(day).filter(sponsor=person)),
         championed_by=list(current_pairings(day).filter(specialist=person)),
     )
+    if rules.has_perm("teams.read_role_history", viewer, person):
+        profile.past_roles = [a for a in assignments if a.ended_on and a.ended_on <= day]
+        profile.upcoming_roles = [a for a in assignments if a.started_on > day]
+        profile.past_sponsorships = [a for a in appointments if a.ended_on and a.ended_on <= day]
+    return profile
+
+
+def seat_names(user) -> list[str]:
+    """The person's seats in words, for their home page: "Lead of Cedar Falls DIT"."""
+    person = standing(user)
+    if not person.team_roles:
+        return []
+    teams = {t.pk: t for t in Team.objects.filter(pk__in=person.member_team_ids)}
+    labels = dict(Membership._meta.get_field("role").flatchoices)
+    names = []
+    for team_id, role in person.team_roles:
+        team = teams.get(team_id)
+        if team is None or role == CABINET_SEAT:
+            continue
+        names.append(f"{labels.get(role, role)} of {team}")
+    return sorted(names)
 
 
 # --- The cascade ---------------------------------------------------------------------------
@@ -262,15 +222,17 @@ def cascade_branches(roots: list[Team]) -> list[TreeNode]:
 
 
 def cascade_list(
-    *, level: str = "", region: Team | None = None, zone: bool = False
+    *, level: str = "", region: Team | None = None, zone: bool = False, quiet: bool = False
 ) -> QuerySet[Team]:
-    teams = Team.objects.with_glance().select_related("parent__parent")
+    teams = Team.objects.with_glance().with_quiet().select_related("parent__parent")
     if level:
         teams = teams.filter(level=level)
     if region is not None:
         teams = teams.within(region)
     if zone:
         teams = teams.in_zone()
+    if quiet:
+        teams = teams.quiet()
     return teams.in_cascade_order("parent__name", "name")
 
 
@@ -356,23 +318,13 @@ def parent_seat_holders(parent: Team, person_ids: list[int]) -> list[int]:
 
 def updates_visible_to(user) -> QuerySet[TeamUpdate]:
     """Updates roll up: each team sees its own and those of the teams below it."""
-    person = standing(user)
-    updates = TeamUpdate.objects.with_context()
-    if person.reads_whole_cascade:
-        return updates
-    own = person.own_team_ids
-    if not own:
-        return updates.filter(author=user)
-    return updates.filter(Q(team__in=Team.objects.below_any(list(own))) | Q(author=user))
+    return TeamUpdate.objects.with_context().filter(readable_updates(user))
 
 
 def teams_for_logging(user) -> QuerySet[Team]:
-    """Teams this person may log an update for: those they support or sit on."""
-    person = standing(user)
+    """Teams this person may log an update for (the rules say: those they support or sit on)."""
     return (
-        Team.objects.filter(pk__in=person.own_team_ids)
-        .select_related("parent")
-        .in_cascade_order("name")
+        Team.objects.filter(loggable_teams(user)).select_related("parent").in_cascade_order("name")
     )
 
 

@@ -41,7 +41,7 @@ def test_team_changes_show_on_the_teams_history(world, client):
 def test_role_changes_and_updates_are_audited(world, client):
     client.force_login(world.user("admin"))
     role = world.user("smt").role_assignments.get()
-    client.post(f"/settings/roles/{role.pk}/end/")
+    client.post(f"/people/roles/{role.pk}/end/")
     page = client.get("/settings/history/?kind=roles").content.decode()
     assert "Changed" in page and "Ended on" in page
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history
 
 from ..models import (
@@ -18,6 +19,7 @@ from ..models import (
     Division,
     Level,
     Membership,
+    Role,
     RoleAssignment,
     SponsorAppointment,
     SponsorPairing,
@@ -27,6 +29,7 @@ from ..models import (
     User,
     today,
 )
+from ..registry import DemoPart, portal
 from .lakeland import (
     ADAPTIVE_CHALLENGES,
     ADMIN,
@@ -61,6 +64,7 @@ from .lakeland import (
     district_team_name,
 )
 from .plan import Plan, TeamPlan
+from .run import DemoRun
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class DemoSummary:
     updates: int
     updates_for_smt_attention: int
     rows_written: int
+    parts: tuple[str, ...] = ()
     logins: tuple[DemoLogin, ...] = DEMO_LOGINS
     login_url: str = LOGIN_URL
 
@@ -89,19 +94,33 @@ class DemoSummary:
 
 
 def load_demo() -> DemoSummary:
-    """Build (or complete) the Lakeland demo in one transaction and describe it."""
+    """Build (or complete) the Lakeland demo, every app's part of it, in one transaction."""
     with transaction.atomic():
-        loader = DemoLoader(day=today())
-        loader.load()
-        return _summary(rows_written=loader.rows_written)
+        run = DemoRun(day=today())
+        written = 0
+        for part in portal.demo_parts:
+            written += part.load(run)
+        lines = [line for part in portal.demo_parts for line in part.describe()]
+        return _summary(rows_written=written + run.rows_written, parts=lines)
+
+
+def load_cascade(run: DemoRun) -> int:
+    """The base's part: the agency, its people and roles, sponsors and the cascade."""
+    loader = DemoLoader(run)
+    loader.load()
+    return loader.rows_written
+
+
+DEMO_PART = DemoPart("cascade", load=load_cascade, order=10)
 
 
 # --- Writing the plan ------------------------------------------------------------------------
 
 
 class DemoLoader:
-    def __init__(self, *, day: date) -> None:
-        self.day = day
+    def __init__(self, run: DemoRun) -> None:
+        self.run = run
+        self.day = run.day
         self.plan = Plan()
         # The history texts draw from their own stream, so the plan above stays the same
         # whatever the texts consume.
@@ -152,16 +171,31 @@ class DemoLoader:
         self.rows_written += created
 
     def _divisions(self) -> None:
-        for key, (name, short_name) in DIVISIONS.items():
-            division, created = Division.objects.get_or_create(
-                name=name, defaults={"short_name": short_name}
-            )
+        keys = {f"division:{key}": key for key in DIVISIONS}
+        found = self.run.find(Division, list(keys))
+        for demo_key, key in keys.items():
+            name, short_name = DIVISIONS[key]
+            division = found.get(demo_key)
+            if division is None:
+                # A division of that name made by hand is the demo's, not a second one.
+                division, created = Division.objects.get_or_create(
+                    name__iexact=name, defaults={"name": name, "short_name": short_name}
+                )
+                self.rows_written += created
             self.divisions[key] = division
-            self.rows_written += created
+        self.run.remember({f"division:{key}": d for key, d in self.divisions.items()})
 
     def _people(self) -> None:
         planned = self.plan.people
-        existing = set(User.objects.filter(username__in=planned).values_list("username", flat=True))
+        found = self.run.find(User, [f"person:{username}" for username in planned])
+        by_key = {key.removeprefix("person:"): person for key, person in found.items()}
+        # People the keys do not know, under their planned usernames (whatever the case).
+        unkeyed = {u.lower(): u for u in planned if u not in by_key}
+        for person in User.objects.annotate(lowered=Lower("username")).filter(
+            lowered__in=list(unkeyed)
+        ):
+            by_key[unkeyed[person.lowered]] = person
+        existing = set(by_key)
         # Hashing is deliberately slow; the eight logins share one hash of one password.
         password = make_password(DEMO_PASSWORD)
         new = []
@@ -185,10 +219,13 @@ class DemoLoader:
                 user.set_unusable_password()
             new.append(user)
         self._bulk_create(User, new)
-        self.people = {u.username: u for u in User.objects.filter(username__in=planned)}
+        for person in User.objects.filter(username__in=[u.username for u in new]):
+            by_key[person.username] = person
+        self.people = by_key
+        self.run.remember({f"person:{username}": p for username, p in by_key.items()})
         # Re-asserted on every load, without a history row: the audit trail leaves
         # passwords out, and the demo must always open with `smt-demo`.
-        User.objects.filter(username__in=DEMO_USERNAMES).update(password=password)
+        User.objects.filter(pk__in=[by_key[u].pk for u in DEMO_USERNAMES]).update(password=password)
 
     def _division_heads(self) -> None:
         for key, username in DIVISION_HEADS.items():
@@ -255,7 +292,12 @@ class DemoLoader:
 
     def _teams(self) -> None:
         planned = self.plan.teams
-        existing = {t.name: t for t in Team.objects.filter(name__in=[p.name for p in planned])}
+        found = self.run.find(Team, [f"team:{p.name}" for p in planned])
+        existing = {key.removeprefix("team:"): team for key, team in found.items()}
+        # Teams the keys do not know: by their state code, which a rename leaves alone.
+        codes = {p.code: p.name for p in planned if p.name not in existing and p.code}
+        for team in Team.objects.filter(code__in=codes):
+            existing[codes[team.code]] = team
         smt = Team.objects.filter(is_management_team=True).first()
         if smt is not None:
             existing[SMT_NAME] = smt
@@ -266,6 +308,7 @@ class DemoLoader:
             if team is None:
                 team = Team(
                     name=plan.name,
+                    code=plan.code,
                     level=plan.level,
                     is_management_team=plan.is_management_team,
                     parent=self.teams[plan.parent.name] if plan.parent else None,
@@ -280,6 +323,7 @@ class DemoLoader:
                 self._save(team)
                 team.specialists.set([self.people[u] for u in plan.specialists])
             self.teams[plan.name] = team
+        self.run.remember({f"team:{name}": team for name, team in self.teams.items()})
 
     def _memberships(self) -> None:
         teams = list(self.teams.values())
@@ -303,6 +347,9 @@ class DemoLoader:
     def _reassert_demo_logins(self) -> None:
         """Give back what a demo login lost since the last load, from today."""
         for seat in (*CABINET, *SPECIALISTS, ADMIN):
+            person = self.people[seat.username]
+            if seat.role == Role.CSSO and _someone_else_is_csso(person):
+                continue  # the agency has one CSSO; a successor named in the portal stays
             if seat.username in DEMO_USERNAMES:
                 self._hold_from_today(
                     RoleAssignment, person=self.people[seat.username], role=seat.role
@@ -416,6 +463,8 @@ class DemoLoader:
             if team.pk in untouched:
                 new.extend(updates)
         self._bulk_create(TeamUpdate, new)
+        if new:
+            Team.objects.filter(pk__in={u.team_id for u in new}).refresh_activity()
 
     def _plan_updates(self, plan: TeamPlan, team: Team, rng: random.Random) -> Iterable[TeamUpdate]:
         window = min(UPDATE_WINDOW_DAYS, plan.formed_days_ago - 7)
@@ -465,11 +514,19 @@ class DemoLoader:
             )
 
 
+def _someone_else_is_csso(person: User) -> bool:
+    return (
+        RoleAssignment.objects.filter(role=Role.CSSO, ended_on__isnull=True)
+        .exclude(person=person)
+        .exists()
+    )
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _summary(*, rows_written: int) -> DemoSummary:
+def _summary(*, rows_written: int, parts: list[str]) -> DemoSummary:
     day = today()
     by_level = dict(
         Team.objects.values_list("level").annotate(n=models.Count("pk")).order_by("level")
@@ -495,4 +552,5 @@ def _summary(*, rows_written: int) -> DemoSummary:
         updates=TeamUpdate.objects.count(),
         updates_for_smt_attention=TeamUpdate.objects.for_smt_attention().count(),
         rows_written=rows_written,
+        parts=tuple(parts),
     )

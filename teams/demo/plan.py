@@ -62,6 +62,8 @@ class TeamPlan:
     specialists: list[str] = field(default_factory=list)
     # (username, team role) in the order the seats were planned.
     seats: list[tuple[str, str]] = field(default_factory=list)
+    # The state's code for the unit: stable whatever the team is renamed to.
+    code: str = ""
 
     def holders(self, *roles: str) -> list[str]:
         return [username for username, role in self.seats if role in roles]
@@ -117,6 +119,12 @@ class Plan:
                 )
             )
         self._plan_cascade()
+        counters: dict[str, int] = {}
+        for team in self.teams:
+            if team.is_management_team:
+                continue
+            counters[team.level] = counters.get(team.level, 0) + 1
+            team.code = f"LK-{team.level[0].upper()}{counters[team.level]:03d}"
 
     def _add(self, person: PersonPlan) -> str:
         self.people[person.username] = person

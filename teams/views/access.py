@@ -1,20 +1,24 @@
-"""Fetch one object for the signed-in person: 404 when it does not exist, 403 when it is
-not theirs to act on. Views go through these so the check is never forgotten."""
+"""Fetch one object for the signed-in person: 404 when it does not exist (or is not
+theirs to read), 403 when it is not theirs to act on. Views go through these so the
+check is never forgotten; the rules themselves live in `teams/rules.py`."""
 
-import rules
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from ..models import Membership, RoleAssignment, SponsorAppointment, SponsorPairing, Team
+from ..models import Membership, RoleAssignment, SponsorAppointment, SponsorPairing, Team, User
 from ..models import TeamUpdate as Update
+from ..rules import require
 from ..selectors import updates_visible_to
 
-
-def require(user, perm: str, obj=None) -> None:
-    # rules.has_perm rather than user.has_perm: Django lets superusers pass every check,
-    # but only the CSSO or Deputy may appoint sponsors, superuser or not.
-    if not rules.has_perm(perm, user, obj):
-        raise PermissionDenied
+__all__ = [
+    "appointment_for",
+    "assignment_for",
+    "membership_for",
+    "pairing_for",
+    "person_for",
+    "require",
+    "team_for",
+    "update_for",
+]
 
 
 def team_for(user, pk: int, perm: str | None = None) -> Team:
@@ -29,6 +33,13 @@ def update_for(user, pk: int, perm: str = "teams.view_update") -> Update:
     update = get_object_or_404(updates_visible_to(user).select_related("team__parent"), pk=pk)
     require(user, perm, update)
     return update
+
+
+def person_for(user, pk: int, perm: str = "teams.read_people", *, active: bool = True) -> User:
+    people = User.objects.select_related("division")
+    person = get_object_or_404(people.filter(is_active=True) if active else people, pk=pk)
+    require(user, perm, person)
+    return person
 
 
 def membership_for(user, pk: int) -> Membership:
@@ -47,6 +58,7 @@ def pairing_for(user, pk: int) -> SponsorPairing:
     return get_object_or_404(SponsorPairing.objects.select_related("sponsor", "specialist"), pk=pk)
 
 
-def assignment_for(user, pk: int) -> RoleAssignment:
-    require(user, "teams.manage_settings")
-    return get_object_or_404(RoleAssignment.objects.select_related("person"), pk=pk)
+def assignment_for(user, pk: int, perm: str) -> RoleAssignment:
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("person"), pk=pk)
+    require(user, perm, assignment)
+    return assignment

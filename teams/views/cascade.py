@@ -4,9 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
-
-from smt_portal.paging import paginate
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
 from ..forms import (
@@ -15,25 +13,27 @@ from ..forms import (
     MembershipForm,
     PeopleFilterForm,
     TeamForm,
-    add_service_errors,
 )
 from ..models import DevelopmentReview, Team
+from ..paging import paginate
 from .access import membership_for, require, team_for
+from .submit import submitted
 
 BRANCHES_PER_PAGE = 10
 
 
 @login_required
+@require_safe
 def cascade(request: HttpRequest) -> HttpResponse:
     """The whole cascade as a tree of branches, or a flat list once filtered by level or Zone."""
     filters = CascadeFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    region, level, zone = chosen.get("region"), chosen.get("level"), chosen.get("zone")
-    context = {"filters": filters, "filtered": bool(region or level or zone)}
-    if level or zone:
-        context["page"] = paginate(
-            request, selectors.cascade_list(level=level, region=region, zone=zone), 50
-        )
+    region, level = chosen.get("region"), chosen.get("level")
+    zone, quiet = chosen.get("zone"), chosen.get("quiet")
+    context = {"filters": filters, "filtered": bool(region or level or zone or quiet)}
+    if level or zone or quiet:
+        teams = selectors.cascade_list(level=level, region=region, zone=zone, quiet=quiet)
+        context["page"] = paginate(request, teams, 50)
         context["mode"] = "list"
     else:
         roots = selectors.branch_roots()
@@ -51,6 +51,7 @@ def cascade(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.read_cascade")
     updates = paginate(request, selectors.updates_for_team_page(team, request.user), 10)
@@ -64,29 +65,29 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "teams.add_team")
-    return _team_form(request, Team(), "teams/team_form.html")
+    return _team_form(request, Team())
 
 
 @login_required
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.change_team")
-    return _team_form(request, team, "teams/team_form.html")
+    return _team_form(request, team)
 
 
-def _team_form(request: HttpRequest, team: Team, template: str) -> HttpResponse:
+def _team_form(request: HttpRequest, team: Team) -> HttpResponse:
     may_restructure = rules.has_perm("teams.restructure_team", request.user, team)
     form = TeamForm(request.POST or None, instance=team, may_restructure=may_restructure)
-    if form.is_valid():
-        try:
-            saved = services.team_save(
-                team=form.save(commit=False), specialists=list(form.cleaned_data["specialists"])
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{saved} is saved.")
-            return redirect(saved)
-    return render(request, template, {"form": form, "team": team})
+    saved = submitted(
+        request,
+        form,
+        lambda: services.team_save(
+            team=form.save(commit=False), specialists=list(form.cleaned_data["specialists"])
+        ),
+        success=lambda saved: f"{saved} is saved.",
+    )
+    if saved:
+        return redirect(saved)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
 
 
 @login_required
@@ -95,14 +96,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     search = PeopleFilterForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     form = MembershipForm(request.POST or None)
-    if form.is_valid():
-        try:
-            membership = services.membership_add(team=team, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{membership.person} joined {team}.")
-            return redirect(team)
+    if submitted(
+        request,
+        form,
+        lambda: services.membership_add(team=team, **form.cleaned_data),
+        success=lambda membership: f"{membership.person} joined {team}.",
+    ):
+        return redirect(team)
     form.show_only(selectors.membership_candidates(team, search=query))
     return render(
         request,
@@ -132,14 +132,12 @@ def development_record(request: HttpRequest, pk: int) -> HttpResponse:
         {check: getattr(latest, check) for check in DevelopmentReview.CHECKS} if latest else {}
     )
     form = DevelopmentReviewForm(request.POST or None, initial=initial)
-    if form.is_valid():
+
+    def record() -> DevelopmentReview:
         review = form.save(commit=False)
         review.team, review.recorded_by = team, request.user
-        try:
-            services.development_record(review=review)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The development review of {team} is recorded.")
-            return redirect(team)
+        return services.development_record(review=review)
+
+    if submitted(request, form, record, success=f"The development review of {team} is recorded."):
+        return redirect(team)
     return render(request, "teams/development_form.html", {"form": form, "team": team})

@@ -1,5 +1,6 @@
-"""The portal's own admin pages: the agency, divisions, people and roles, the audit trail
-and sign-in lockouts. The Django admin stays for superusers; people work here."""
+"""The portal's own admin pages: the agency, divisions, people, the audit trail and
+sign-in lockouts. Django's admin stays a read-only back office for superusers; people
+work here, through the same services and rules as everywhere else."""
 
 from functools import wraps
 
@@ -7,26 +8,19 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
-
-from smt_portal.paging import paginate
+from django.views.decorators.http import require_POST, require_safe
 
 from .. import audit, services
-from ..forms import (
-    AgencyForm,
-    DivisionForm,
-    PeopleFilterForm,
-    PersonForm,
-    RoleAssignmentForm,
-    add_service_errors,
-)
+from ..forms import AdminSetPasswordForm, AgencyForm, DivisionForm, PeopleFilterForm, PersonForm
 from ..models import Agency, Division, User
-from ..selectors import people_directory, sponsor_rule
-from .access import assignment_for, require
+from ..paging import paginate
+from ..selectors import people_directory
+from ..sponsor_rule import sponsor_rule
+from .access import person_for, require
+from .sponsors import keeping_sponsor_rule
+from .submit import submitted
 
 
 def _admin(view):
@@ -41,7 +35,12 @@ def _admin(view):
     return guarded
 
 
-@_admin
+def _admin_page(view):
+    """A page admins read and never post to: any POST is refused with 405."""
+    return login_required(require_safe(_admin(view)))
+
+
+@_admin_page
 def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -61,14 +60,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 @_admin
 def agency_edit(request: HttpRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None, instance=Agency.current())
-    if form.is_valid():
-        form.save()
-        messages.success(request, "The agency's settings are saved.")
+    if submitted(
+        request,
+        form,
+        lambda: services.agency_save(agency=form.save(commit=False)),
+        success="The agency's settings are saved.",
+    ):
         return redirect("settings:overview")
     return render(request, "settings/agency_form.html", {"form": form})
 
 
-@_admin
+@_admin_page
 def divisions(request: HttpRequest) -> HttpResponse:
     rows = Division.objects.select_related("head").order_by("-is_active", "name")
     return render(request, "settings/divisions.html", {"page": paginate(request, rows)})
@@ -78,18 +80,19 @@ def divisions(request: HttpRequest) -> HttpResponse:
 def division_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     division = get_object_or_404(Division, pk=pk) if pk else Division()
     form = DivisionForm(request.POST or None, instance=division)
-    if form.is_valid():
-        try:
-            saved = services.division_save(division=form.save(commit=False))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The division {saved} is saved.")
-            return redirect("settings:divisions")
+    if submitted(
+        request,
+        form,
+        keeping_sponsor_rule(
+            request, lambda: services.division_save(division=form.save(commit=False))
+        ),
+        success=lambda saved: f"The division {saved} is saved.",
+    ):
+        return redirect("settings:divisions")
     return render(request, "settings/division_form.html", {"form": form, "division": division})
 
 
-@_admin
+@_admin_page
 def people(request: HttpRequest) -> HttpResponse:
     # Through the form, which refuses what the database cannot search for (NUL characters).
     filters = PeopleFilterForm(request.GET or None)
@@ -105,15 +108,14 @@ def people(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(User, pk=pk) if pk else User()
     form = PersonForm(request.POST or None, instance=person)
-    if form.is_valid():
-        try:
-            saved = services.person_save(person=form.save(commit=False))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{saved} is saved.")
-            return redirect("settings:person-edit", pk=saved.pk)
-    roles = person.role_assignments.all() if person.pk else []
+    if saved := submitted(
+        request,
+        form,
+        keeping_sponsor_rule(request, lambda: services.person_save(person=form.save(commit=False))),
+        success=lambda saved: f"{saved} is saved.",
+    ):
+        return redirect("settings:person-edit", pk=saved.pk)
+    roles = person.role_assignments.select_related("granted_by") if person.pk else []
     return render(
         request, "settings/person_form.html", {"form": form, "person": person, "roles": roles}
     )
@@ -121,57 +123,27 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @_admin
 def person_password(request: HttpRequest, pk: int) -> HttpResponse:
-    """Let a person sign in, or reset a forgotten password; the agency's password rules apply."""
-    person = get_object_or_404(User, pk=pk, is_active=True)
-    form = SetPasswordForm(person, request.POST or None)
-    if form.is_valid():
-        form.save()
-        messages.success(
-            request, f"{person} has a new password and may sign in as {person.username}."
-        )
+    """Let a person sign in, or reset a forgotten password; the agency's password rules
+    apply, the history records it as set by an admin, and the person is told."""
+    person = person_for(request.user, pk, "teams.set_password")
+    form = AdminSetPasswordForm(person, request.POST or None)
+    if submitted(
+        request,
+        form,
+        lambda: services.person_password_set(
+            person=person, password=form.cleaned_data["new_password1"], by=request.user
+        ),
+        success=f"{person} has a new password and may sign in as {person.username}. They "
+        "will be told at their next sign-in that an administrator set it.",
+    ):
         return redirect("settings:person-edit", pk=person.pk)
     return render(request, "settings/person_password.html", {"form": form, "person": person})
 
 
-@_admin
-def role_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk)
-    form = RoleAssignmentForm(request.POST or None)
-    if form.is_valid():
-        try:
-            assignment = services.role_assign(person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{person} now holds the role {assignment.get_role_display()}."
-            )
-            return redirect("settings:person-edit", pk=person.pk)
-    return render(request, "settings/role_form.html", {"form": form, "person": person})
-
-
-@login_required
-@require_POST
-def role_end(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = assignment_for(request.user, pk)
-    try:
-        rule = services.role_end(assignment=assignment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"{assignment.person} no longer holds the role {assignment.get_role_display()}.",
-        )
-        if not rule.holds:
-            messages.warning(request, "The sponsor rule is broken: " + " ".join(rule.problems))
-    return redirect("settings:person-edit", pk=assignment.person_id)
-
-
-@_admin
+@_admin_page
 def history(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "people")
-    if kind not in audit.AUDITED:
+    if kind not in audit.kinds():
         raise Http404("No such record kind.")
     object_id = request.GET.get("object")
     # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
@@ -181,9 +153,9 @@ def history(request: HttpRequest) -> HttpResponse:
         request,
         "settings/history.html",
         {
-            "kinds": [(key, label) for key, (label, _) in audit.AUDITED.items()],
+            "kinds": [(key, entry.label) for key, entry in audit.kinds().items()],
             "kind": kind,
-            "kind_label": audit.AUDITED[kind][0],
+            "kind_label": audit.kinds()[kind].label,
             "object_id": object_id,
             "page": page,
             "entries": audit.entries(kind, list(page.object_list)),
@@ -191,7 +163,7 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_admin
+@_admin_page
 def lockouts(request: HttpRequest) -> HttpResponse:
     return render(
         request,

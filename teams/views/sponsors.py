@@ -1,28 +1,58 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from smt_portal.paging import paginate
-
-from .. import selectors, services
-from ..forms import SponsorAppointmentForm, SponsorEndForm, SponsorPairingForm, add_service_errors
+from .. import selectors, services, sponsor_rule
+from ..forms import SponsorAppointmentForm, SponsorEndForm, SponsorPairingForm
+from ..paging import paginate
 from .access import appointment_for, pairing_for, require
+from .submit import submitted
+
+T = TypeVar("T")
+
+
+def flag_sponsor_rule(request: HttpRequest, watch: sponsor_rule.RuleWatch) -> None:
+    """Tell the person at once when their change broke the sponsor rule."""
+    if watch.broke:
+        messages.warning(
+            request,
+            "This change broke the sponsor rule: "
+            + " ".join(watch.after.problems)
+            + " It is flagged to the CSSO, the Deputy and admins until it is fixed.",
+        )
+
+
+def keeping_sponsor_rule(request: HttpRequest, save: Callable[[], T]) -> Callable[[], T]:
+    """Wrap a service call that could break the sponsor rule: check it before and after,
+    and flag it if the change broke it."""
+
+    def call() -> T:
+        with sponsor_rule.watched() as watch:
+            result = save()
+        flag_sponsor_rule(request, watch)
+        return result
+
+    return call
 
 
 @login_required
+@require_safe
 def sponsors(request: HttpRequest) -> HttpResponse:
     """The Executive Leadership Sponsors, the rule they must keep, and whom they champion."""
     return render(
         request,
         "teams/sponsors.html",
         {
-            "rule": selectors.sponsor_rule(),
+            "rule": sponsor_rule.sponsor_rule(),
             "pairings": selectors.current_pairings(),
             "unpaired": selectors.specialists_without_sponsor(),
-            "history": paginate(request, selectors.sponsor_history(), 15),
+            "history": paginate(request, sponsor_rule.sponsor_history(), 15),
         },
     )
 
@@ -31,56 +61,53 @@ def sponsors(request: HttpRequest) -> HttpResponse:
 def sponsor_appoint(request: HttpRequest) -> HttpResponse:
     require(request.user, "teams.appoint_sponsor")
     form = SponsorAppointmentForm(request.POST or None)
-    if form.is_valid():
-        try:
-            appointment = services.sponsor_appoint(appointed_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            rule = selectors.sponsor_rule()
-            messages.success(
-                request,
-                f"{appointment.sponsor} is appointed as an Executive Leadership Sponsor. "
-                + ("The sponsor rule holds." if rule.holds else "The sponsor rule still fails."),
-            )
-            return redirect("teams:sponsors")
+    appointment = submitted(
+        request,
+        form,
+        lambda: sponsor_rule.sponsor_appoint(appointed_by=request.user, **form.cleaned_data),
+    )
+    if appointment:
+        holds = sponsor_rule.sponsor_rule().holds
+        messages.success(
+            request,
+            f"{appointment.sponsor} is appointed as an Executive Leadership Sponsor. "
+            + ("The sponsor rule holds." if holds else "The sponsor rule still fails."),
+        )
+        return redirect("teams:sponsors")
     return render(
-        request, "teams/sponsor_appoint.html", {"form": form, "rule": selectors.sponsor_rule()}
+        request,
+        "teams/sponsor_appoint.html",
+        {"form": form, "rule": sponsor_rule.sponsor_rule()},
     )
 
 
 @login_required
 def sponsor_end(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_for(request.user, pk)
-    form = SponsorEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            after = services.sponsor_appointment_end(
-                appointment=appointment, ended_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            level = messages.SUCCESS if after.holds else messages.WARNING
-            messages.add_message(
-                request,
-                level,
-                f"{appointment.sponsor} is no longer a sponsor."
-                + (
-                    ""
-                    if after.holds
-                    else " The sponsor rule is now broken: " + " ".join(after.problems)
-                ),
-            )
-            return redirect("teams:sponsors")
+    after = sponsor_rule.sponsor_rule(without=appointment)
+    breaks = sponsor_rule.sponsor_rule().holds and not after.holds
+    # Bound on any POST: when the rule still holds the form is just its button.
+    form = SponsorEndForm(request.POST if request.method == "POST" else None, breaks_rule=breaks)
+    ended = submitted(
+        request,
+        form,
+        lambda: sponsor_rule.sponsor_appointment_end(
+            appointment=appointment, ended_by=request.user, **form.cleaned_data
+        ),
+    )
+    if ended:
+        level = messages.SUCCESS if ended.holds else messages.WARNING
+        broken = (
+            "" if ended.holds else " The sponsor rule is now broken: " + " ".join(ended.problems)
+        )
+        messages.add_message(
+            request, level, f"{appointment.sponsor} is no longer a sponsor.{broken}"
+        )
+        return redirect("teams:sponsors")
     return render(
         request,
         "teams/sponsor_end.html",
-        {
-            "form": form,
-            "appointment": appointment,
-            "after": selectors.sponsor_rule(without=appointment),
-        },
+        {"form": form, "appointment": appointment, "after": after, "breaks": breaks},
     )
 
 
@@ -88,14 +115,13 @@ def sponsor_end(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "teams.pair_sponsor")
     form = SponsorPairingForm(request.POST or None)
-    if form.is_valid():
-        try:
-            pairing = services.sponsor_pair(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{pairing.sponsor} now champions {pairing.specialist}.")
-            return redirect("teams:sponsors")
+    if submitted(
+        request,
+        form,
+        lambda: services.sponsor_pair(by=request.user, **form.cleaned_data),
+        success=lambda pairing: f"{pairing.sponsor} now champions {pairing.specialist}.",
+    ):
+        return redirect("teams:sponsors")
     return render(request, "teams/pairing_form.html", {"form": form})
 
 
@@ -104,7 +130,7 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
 def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = pairing_for(request.user, pk)
     try:
-        services.sponsor_pairing_end(pairing=pairing)
+        services.sponsor_pairing_end(pairing=pairing, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

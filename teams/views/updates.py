@@ -1,18 +1,17 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-
-from smt_portal.paging import paginate
+from django.views.decorators.http import require_safe
 
 from .. import selectors, services
-from ..forms import TeamUpdateForm, UpdateFilterForm, add_service_errors
-from ..models import TeamUpdate
-from .access import team_for, update_for
+from ..forms import TeamUpdateForm, UpdateFilterForm
+from ..paging import paginate
+from .access import require, team_for, update_for
+from .submit import submitted
 
 
 @login_required
+@require_safe
 def update_list(request: HttpRequest) -> HttpResponse:
     filters = UpdateFilterForm(request.GET or None)
     updates = selectors.updates_visible_to(request.user)
@@ -29,6 +28,7 @@ def update_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
     update = update_for(request.user, pk)
     return render(request, "teams/update_detail.html", {"update": update})
@@ -41,18 +41,26 @@ def update_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         team = team_for(request.user, pk, "teams.log_update")
     else:
+        require(
+            request.user,
+            "teams.log_some_update",
+            message="You support or sit on no team to log an update for.",
+        )
         teams = selectors.teams_for_logging(request.user)
-        if not teams.exists():
-            raise PermissionDenied("You support or sit on no team to log an update for.")
     initial = {"team": request.GET.get("team")} if teams is not None else {}
     form = TeamUpdateForm(request.POST or None, teams=teams, initial=initial)
-    if form.is_valid():
+
+    def log():
         update = form.save(commit=False)
         update.author = request.user
         if team is not None:
             update.team = team
-        if _saved(request, form, update, "logged"):
-            return redirect(update.team)
+        return services.team_update_save(update=update)
+
+    if logged := submitted(
+        request, form, log, success=lambda u: f"Your update for {u.team} is logged."
+    ):
+        return redirect(logged.team)
     return render(request, "teams/update_form.html", {"form": form, "team": team})
 
 
@@ -60,19 +68,13 @@ def update_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     update = update_for(request.user, pk, "teams.change_update")
     form = TeamUpdateForm(request.POST or None, instance=update)
-    if form.is_valid() and _saved(request, form, form.save(commit=False), "saved"):
+    if submitted(
+        request,
+        form,
+        lambda: services.team_update_save(update=form.save(commit=False)),
+        success=f"Your update for {update.team} is saved.",
+    ):
         return redirect(update.team)
     return render(
         request, "teams/update_form.html", {"form": form, "team": update.team, "update": update}
     )
-
-
-def _saved(request: HttpRequest, form: TeamUpdateForm, update: TeamUpdate, done: str) -> bool:
-    """Save through the service; a refusal goes onto the form, for the caller to show again."""
-    try:
-        services.team_update_save(update=update)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False
-    messages.success(request, f"Your update for {update.team} is {done}.")
-    return True

@@ -104,10 +104,18 @@ def test_smt_member_reads_the_cascade_down_to_a_team(world, sign_in):
     expect(section(page, "About the team")).to_contain_text("Tina Alvarez")
 
 
-def test_sponsor_sees_the_sts_they_champion(world, sign_in):
+def test_sponsor_sees_the_sts_they_champion_and_what_their_teams_flagged(world, sign_in):
     page = sign_in("sponsor")
-    expect(page.get_by_text("SMT member, Executive Leadership Sponsor", exact=True)).to_be_visible()
-    champions = section(page, "STSs you champion")
+    expect(
+        page.get_by_text("SMT member · Executive Leadership Sponsor", exact=True)
+    ).to_be_visible()
+    champions = section(page, "The STSs you champion")
+    tina = champions.get_by_role("row", name=re.compile("Tina Alvarez"))
+    expect(tina.get_by_role("cell")).to_have_text(
+        [re.compile("Tina Alvarez"), "4", re.compile(".")]
+    )
+    expect(champions).to_contain_text("Cedar Falls needs coaching time protected in the calendar.")
+    expect(champions).not_to_contain_text("Oak Park trained two new coaches.")
     champions.get_by_role("link", name="Tina Alvarez", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tina Alvarez")
     expect(section(page, "Sponsor and STS pairings")).to_contain_text("Paul Okafor")

@@ -36,6 +36,7 @@ def describe(summary: DemoSummary) -> str:
         f"{zone['building']} building teams.",
         f"  History: {summary.development_reviews} development reviews, {summary.updates} team "
         f"updates ({summary.updates_for_smt_attention} for SMT attention).",
+        *(f"  {line}" for line in summary.parts),
         "",
         f"Demo logins (password for all: {DEMO_PASSWORD})",
     ]
