@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SECRET := .secret_key
+PORT ?= 8000
 
 .PHONY: run test lint format install migrate demo worker beat e2e clean
 
@@ -25,12 +26,13 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	DEMO_PORT=$(PORT) $(PY) manage.py load_demo
 
-# Serves the demo on http://127.0.0.1:8000 (plain http on this machine only).
+# Serves the demo on http://127.0.0.1:$(PORT) (plain http on this machine only);
+# `make run PORT=8001` when 8000 is taken.
 run: demo
 	@DJANGO_HTTPS=0 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_HTTPS=0 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_HTTPS=0 DEMO_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint
 	$(PY) -m pytest

@@ -341,4 +341,5 @@ def team_update_save(*, update: TeamUpdate) -> TeamUpdate:
         raise ValidationError({"occurred_on": "An update cannot be dated in the future."})
     update.full_clean()
     update.save()
+    Team.objects.filter(pk=update.team_id).refresh_activity()
     return update

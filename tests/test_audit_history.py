@@ -112,3 +112,22 @@ def test_who_supports_a_team_is_audited_as_who_joined_and_left(world, client):
     )
     page = client.get(f"/settings/history/?kind=teams&object={world.building.pk}").content
     assert "+ Nora Vance" in page.decode() and "− Tina Alvarez" in page.decode()
+
+
+def test_times_in_the_history_are_the_agencys_local_minutes(world, client):
+    import re
+
+    client.force_login(world.user("admin"))
+    page = client.get("/settings/history/?kind=development").content.decode()
+    # "Recorded at" is a timestamp: shown like the When column, never raw UTC microseconds.
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", page)
+    assert not re.search(r"\+00:00", page)
+
+
+def test_every_kind_of_record_a_module_registers_is_in_the_history(world, client):
+    from teams.audit import kinds
+
+    client.force_login(world.user("admin"))
+    page = client.get("/settings/history/").content.decode()
+    for kind in kinds().values():
+        assert f'value="{kind.key}"' in page

@@ -285,3 +285,125 @@ def test_adding_a_member_searches_people_instead_of_listing_everyone(world, clie
         {"person": wanted.pk, "role": "member", "started_on": today().isoformat()},
     )
     assert Membership.objects.current().filter(team=world.building, person=wanted).exists()
+
+
+# --- No unconfigured level skip, ever ------------------------------------------------------
+
+
+def allow_the_skip_and_use_it(world) -> Team:
+    from teams.models import Agency
+
+    Agency.objects.update(districts_may_report_to_state=True)
+    return services.team_save(
+        team=Team(name="Island District Team", level=Level.DISTRICT, parent=world.state_team)
+    )
+
+
+def test_turning_the_skip_off_is_refused_while_a_district_uses_it(world, client):
+    from teams.models import Agency
+
+    allow_the_skip_and_use_it(world)
+    client.force_login(world.user("admin"))
+    response = client.post(
+        "/settings/agency/",
+        {
+            "name": "Lakeland Department of Education",
+            "short_name": "LDE",
+            "state_name": "Lakeland",
+            "cabinet_granted_by": "admins",
+            "max_deputies": "1",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Island District Team still report directly to a state team" in page
+    assert Agency.objects.get().districts_may_report_to_state
+
+
+def test_turning_the_skip_off_is_allowed_once_no_district_uses_it(world):
+    from teams.models import Agency
+
+    island = allow_the_skip_and_use_it(world)
+    island.parent = world.region
+    services.team_save(team=island)
+    agency = Agency.objects.get()
+    agency.districts_may_report_to_state = False
+    services.agency_save(agency=agency)
+    assert not Agency.objects.get().districts_may_report_to_state
+
+
+def test_a_new_level_that_strands_the_teams_below_is_refused_in_the_model(world):
+    world.district.level = Level.REGIONAL
+    world.district.parent = world.state_team
+    with pytest.raises(ValidationError, match="would no longer be one level down"):
+        world.district.full_clean()
+
+
+# --- A model error on a field the form does not show ------------------------------------------
+
+
+def test_an_sts_editing_a_misplaced_team_gets_a_message_not_a_crash(world, client):
+    # The team's place broke after the fact (a level skip turned off by hand in the database).
+    Team.objects.filter(pk=world.district.pk).update(parent=world.state_team)
+    client.force_login(world.user("sts"))
+    response = client.post(
+        f"/teams/{world.district.pk}/edit/",
+        {"name": "Cedar Falls DIT", "cadence": 30, "specialists": [world.user("sts").pk]},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert errors == [
+        "Team above: A district team sits under a regional team, not a state one. "
+        "A portal administrator can move the team to its right place."
+    ]
+    world.district.refresh_from_db()
+    assert world.district.name == "Cedar Falls District Team"
+
+
+def test_every_model_form_puts_hidden_field_errors_on_top():
+    from django import forms
+
+    import teams.forms
+    from teams.forms import PortalModelForm
+
+    model_forms = [
+        value
+        for value in vars(teams.forms).values()
+        if isinstance(value, type) and issubclass(value, forms.ModelForm)
+    ]
+    assert len(model_forms) > 5
+    assert all(issubclass(form, PortalModelForm) for form in model_forms), [
+        form.__name__ for form in model_forms if not issubclass(form, PortalModelForm)
+    ]
+
+
+# --- Gone quiet --------------------------------------------------------------------------------
+
+
+def test_a_team_goes_quiet_when_nothing_is_recorded_within_its_cadence(world):
+    from .factories import TeamUpdateFactory
+
+    monthly = world.building  # monthly cadence
+    Team.objects.filter(pk=monthly.pk).refresh_activity()
+    monthly.refresh_from_db()
+    assert monthly.last_active_on == world.building_update.occurred_on
+    assert not Team.objects.quiet().filter(pk=monthly.pk).exists()
+
+    TeamUpdateFactory(team=world.far_district, occurred_on=today() - timedelta(days=45))
+    Team.objects.refresh_activity()
+    quiet = set(Team.objects.quiet().values_list("name", flat=True))
+    assert world.far_district.name in quiet
+    assert world.other_building.name in quiet  # never recorded anything
+    assert world.building.name not in quiet
+
+
+def test_logging_an_update_brings_a_team_back_from_quiet(world, client):
+    Team.objects.refresh_activity()
+    assert Team.objects.quiet().filter(pk=world.other_building.pk).exists()
+    client.force_login(world.user("sts"))
+    client.post(
+        f"/teams/{world.district.pk}/updates/new/",
+        {"occurred_on": today().isoformat(), "summary": "Met and planned coaching."},
+    )
+    world.district.refresh_from_db()
+    assert world.district.last_active_on == today()

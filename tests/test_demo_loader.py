@@ -136,6 +136,34 @@ class TestLakeland:
         assert row_counts() == before
         assert again.already_loaded
 
+    def test_a_load_after_renames_finds_the_renamed_records(self, lakeland):
+        team = Team.objects.get(name="Lincoln Elementary Building Implementation Team")
+        team.name = "Lincoln Elementary BIT"
+        team.save()
+        division = Division.objects.get(name="Early Learning")
+        division.name = "Early Childhood Learning"
+        division.save()
+        member = User.objects.exclude(username__in=DEMO_USERNAMES).order_by("pk").first()
+        member.username = "renamed.member"
+        member.save()
+        before = row_counts()
+
+        again = load_demo()
+
+        assert row_counts() == before
+        assert again.already_loaded
+        assert not Team.objects.filter(name__startswith="Lincoln Elementary Building").exists()
+        assert not Division.objects.filter(name="Early Learning").exists()
+
+    def test_every_team_below_the_smt_has_its_state_code(self, lakeland):
+        codes = list(Team.objects.filter(is_management_team=False).values_list("code", flat=True))
+        assert all(codes) and len(set(codes)) == len(codes)
+
+    def test_quiet_teams_are_known_from_the_activity_loaded(self, lakeland):
+        active = Team.objects.exclude(is_management_team=True).filter(last_active_on__isnull=False)
+        assert active.count() > 60
+        assert Team.objects.quiet().exists()
+
     def test_a_second_load_gives_the_demo_logins_back_what_they_lost(self, lakeland):
         day = today()
         assignment = RoleAssignment.objects.get(person__username="csso", role=Role.CSSO)

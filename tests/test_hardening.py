@@ -261,6 +261,48 @@ def test_repeated_wrong_passwords_lock_the_account(world, client):
     assert AccessFailureLog.objects.filter(username="sts", locked_out=True).exists()
 
 
+def test_a_locked_account_does_not_lock_the_others_at_the_same_address(world, client):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "sts", f"wrong-password-{attempt}")
+    assert sign_in(client, "sts", PASSWORD).status_code == 429
+    # The same office, the same address: everyone else still signs in.
+    colleague = Client()
+    assert sign_in(colleague, "csso", PASSWORD).status_code == 302
+    assert signed_in_as(colleague) == "csso"
+
+
+def test_the_lockout_says_its_length_in_words(world, client):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, "sts", f"wrong-password-{attempt}")
+    page = response.content.decode()
+    assert "locked for 30 minutes" in page
+    assert "PT30M" not in page
+
+
+@override_settings(
+    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    AXES_IPWARE_PROXY_ORDER="right-most",
+)
+def test_behind_the_proxy_the_lock_is_on_the_forwarded_address(world):
+    office = Client(REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(office, "sts", f"wrong-password-{attempt}")
+    attempt = AccessAttempt.objects.get(username="sts")
+    assert attempt.ip_address == "203.0.113.5"
+    # The same account from another client behind the same proxy is not locked, and a
+    # forged header to the left of the proxy's own entry changes nothing.
+    home = Client(REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
+    assert sign_in(home, "sts", PASSWORD).status_code == 302
+    forged = Client(REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5")
+    assert sign_in(forged, "sts", PASSWORD).status_code == 429
+
+
+def test_without_a_proxy_a_forwarded_header_is_ignored(world):
+    liar = Client(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    sign_in(liar, "sts", "wrong-password")
+    assert AccessAttempt.objects.get(username="sts").ip_address == "10.1.1.1"
+
+
 def test_an_admin_sees_and_releases_a_lockout(world, client):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "sts", f"wrong-password-{attempt}")
@@ -448,3 +490,24 @@ def test_the_csrf_cookie_is_same_site(db, client):
     response = client.get(LOGIN)
     cookie = response.cookies[settings.CSRF_COOKIE_NAME]
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_server_started_without_collectstatic_still_serves_pages(tmp_path):
+    # A newcomer running `manage.py runserver` by hand, with production settings and no
+    # collected static files, used to get a 500 on every page for want of the manifest.
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.test import Client\n"
+        "from django.test.utils import setup_test_environment\n"
+        "setup_test_environment()\n"
+        "response = Client().get('/accounts/login/', secure=True)\n"
+        "print(response.status_code, 'portal.css' in response.content.decode())\n"
+    )
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", DJANGO_ALLOWED_HOSTS="testserver"
+    )
+    run_python(["manage.py", "migrate", "--noinput", "-v", "0"], env)
+    done = run_python(["-c", script], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["200", "True"], done.stdout + done.stderr

@@ -1,13 +1,14 @@
 """Rule 1: at least two sponsors, current SMT members, from at least two divisions,
 appointed by the CSSO or Deputy; flagged until fixed when it breaks."""
 
+import html
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from teams import services
-from teams.models import Role, SponsorAppointment, today
+from teams.models import Division, Role, RoleAssignment, SponsorAppointment, User, today
 from teams.sponsor_rule import sponsor_appoint, sponsor_appointment_end, sponsor_rule
 
 from .factories import (
@@ -195,3 +196,184 @@ def test_csso_pairs_a_sponsor_with_an_sts(world, client):
     )
     assert response.status_code == 302
     assert SponsorPairing.objects.current().filter(sponsor=sponsor2).exists()
+
+
+# --- The rule counts what is real ---------------------------------------------------------
+
+
+def two_sponsors_from_two_divisions():
+    finance, academics = DivisionFactory(name="Finance"), DivisionFactory(name="Academics")
+    first = SponsorAppointmentFactory(sponsor=smt_member(division=finance)).sponsor
+    second = SponsorAppointmentFactory(sponsor=smt_member(division=academics)).sponsor
+    assert sponsor_rule().holds
+    return first, second
+
+
+def test_a_sponsor_whose_account_is_deactivated_no_longer_counts():
+    first, _ = two_sponsors_from_two_divisions()
+    first.is_active = False
+    first.save()
+    rule = sponsor_rule()
+    assert not rule.holds
+    assert f"{first}'s account is deactivated." in rule.problems
+
+
+def test_a_sponsor_who_left_the_agency_no_longer_counts():
+    first, _ = two_sponsors_from_two_divisions()
+    first.left_on = today() - timedelta(days=1)
+    first.save()
+    assert f"{first} has left the agency." in sponsor_rule().problems
+
+
+def test_an_inactive_division_is_not_a_second_division():
+    first, _ = two_sponsors_from_two_divisions()
+    first.division.is_active = False
+    first.division.save()
+    rule = sponsor_rule()
+    assert not rule.holds
+    assert f"{first}'s division, Finance, is inactive." in rule.problems
+
+
+def test_division_names_are_one_division_whatever_their_case():
+    DivisionFactory(name="Finance")
+    with pytest.raises(ValidationError, match="already exists"):
+        services.division_save(division=Division(name="  FINANCE "))
+    assert Division.objects.filter(name__iexact="finance").count() == 1
+
+
+def test_usernames_are_one_person_whatever_their_case():
+    UserFactory(username="pokafor")
+    with pytest.raises(ValidationError, match="username is taken"):
+        services.person_save(person=User(username="POkafor", first_name="P", last_name="O"))
+
+
+def test_the_database_refuses_divisions_differing_only_in_case():
+    from django.db import IntegrityError, transaction
+
+    DivisionFactory(name="Finance")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Division.objects.create(name="finance")
+
+
+# --- Re-checked, and flagged, wherever a change can break it ---------------------------------
+
+BROKE = "This change broke the sponsor rule"
+
+
+def test_ending_a_sponsors_smt_role_on_their_page_flags_the_rule(world, client):
+    client.force_login(world.user("admin"))
+    role = world.user("sponsor").role_assignments.get(role=Role.SMT_MEMBER)
+    response = client.post(f"/people/roles/{role.pk}/end/", follow=True)
+    assert BROKE in response.content.decode()
+    assert "Paul Okafor is no longer a current SMT member." in response.content.decode()
+
+
+def test_deactivating_a_sponsor_in_settings_flags_the_rule(world, client):
+    client.force_login(world.user("admin"))
+    sponsor = world.user("sponsor")
+    response = client.post(
+        f"/settings/people/{sponsor.pk}/edit/",
+        {
+            "username": "sponsor",
+            "first_name": "Paul",
+            "last_name": "Okafor",
+            "division": sponsor.division_id,
+        },
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert BROKE in page
+    assert "Paul Okafor's account is deactivated." in page
+
+
+def test_moving_a_sponsor_to_the_other_sponsors_division_flags_the_rule(world, client):
+    client.force_login(world.user("admin"))
+    sponsor = world.user("sponsor")
+    response = client.post(
+        f"/settings/people/{sponsor.pk}/edit/",
+        {
+            "username": "sponsor",
+            "first_name": "Paul",
+            "last_name": "Okafor",
+            "division": world.divisions["academics"].pk,
+            "is_active": "on",
+        },
+        follow=True,
+    )
+    assert BROKE in response.content.decode()
+
+
+def test_closing_a_sponsors_division_flags_the_rule(world, client):
+    client.force_login(world.user("admin"))
+    special = world.divisions["special"]
+    response = client.post(
+        f"/settings/divisions/{special.pk}/edit/",
+        {"name": special.name, "short_name": "SES"},
+        follow=True,
+    )
+    assert BROKE in response.content.decode()
+
+
+def test_recording_that_a_sponsor_left_flags_the_rule_and_ends_everything(world, client):
+    from teams.models import Membership, SponsorPairing
+
+    client.force_login(world.user("admin"))
+    sponsor = world.user("sponsor")
+    response = client.post(
+        f"/people/{sponsor.pk}/leave/", {"left_on": today().isoformat()}, follow=True
+    )
+    assert BROKE in response.content.decode()
+    sponsor.refresh_from_db()
+    assert not sponsor.is_active and sponsor.left_on == today()
+    assert not RoleAssignment.objects.current().filter(person=sponsor).exists()
+    assert not SponsorAppointment.objects.current().filter(sponsor=sponsor).exists()
+    assert not SponsorPairing.objects.current().filter(sponsor=sponsor).exists()
+    assert not Membership.objects.current().filter(person=sponsor).exists()
+
+
+def test_a_change_that_keeps_the_rule_says_nothing_of_it(world, client):
+    client.force_login(world.user("admin"))
+    role = world.user("smt").role_assignments.get()
+    response = client.post(f"/people/roles/{role.pk}/end/", follow=True)
+    assert BROKE not in response.content.decode()
+
+
+# --- Ending an appointment --------------------------------------------------------------------
+
+
+def test_the_end_page_asks_for_a_yes_only_when_the_rule_would_break(world, client):
+    client.force_login(world.user("csso"))
+    third = smt_member(division=world.divisions["finance"])
+    SponsorAppointmentFactory(sponsor=third)
+    appointment = SponsorAppointment.objects.get(sponsor=world.user("sponsor"))
+    page = client.get(f"/sponsors/{appointment.pk}/end/").content.decode()
+    assert "The sponsor rule still holds without this appointment." in page
+    assert "I understand" not in page
+    assert "btn-danger" in page
+    response = client.post(f"/sponsors/{appointment.pk}/end/")
+    assert response.status_code == 302
+    assert SponsorAppointment.objects.get(pk=appointment.pk).ended_on == today()
+
+
+def test_the_end_page_warns_and_asks_when_the_rule_would_break(world, client):
+    client.force_login(world.user("csso"))
+    appointment = SponsorAppointment.objects.get(sponsor=world.user("sponsor"))
+    page = client.get(f"/sponsors/{appointment.pk}/end/").content.decode()
+    assert "Without this appointment the sponsor rule breaks" in page
+    assert "I understand that this leaves the sponsor rule broken" in page
+    refused = client.post(f"/sponsors/{appointment.pk}/end/")
+    assert refused.status_code == 200
+    assert SponsorAppointment.objects.get(pk=appointment.pk).ended_on is None
+
+
+def test_ending_an_appointment_ends_its_pairings_in_the_history(world):
+    from teams.models import SponsorPairing
+
+    pairing = SponsorPairing.objects.get(sponsor=world.user("sponsor"))
+    appointment = SponsorAppointment.objects.get(sponsor=world.user("sponsor"))
+    sponsor_appointment_end(
+        appointment=appointment, ended_by=world.user("csso"), accept_broken_rule=True
+    )
+    latest = SponsorPairing.history.filter(id=pairing.pk).latest("history_date")
+    assert latest.ended_on == today()
+    assert latest.history_type == "~"

@@ -6,7 +6,7 @@ so what a role sees in the tests is what it sees in the demo.
 
 from dataclasses import dataclass
 
-from teams.models import Level, Role, TeamRole, TeamUpdate, User
+from teams.models import Level, Role, Team, TeamRole, TeamUpdate, User
 
 from .factories import (
     AgencyFactory,
@@ -118,7 +118,7 @@ def build_world(*, sponsors_rule_holds: bool = True) -> World:
 
     outsider = UserFactory(username="riverbend-lead", first_name="Rita", last_name="Banks")
     MembershipFactory(team=far_building, person=outsider, role=TeamRole.LEAD)
-    return World(
+    world = World(
         users=users,
         smt=smt,
         state_team=state_team,
@@ -144,3 +144,6 @@ def build_world(*, sponsors_rule_holds: bool = True) -> World:
         ),
         divisions=divisions,
     )
+    # Factories write updates without the service, so bring the derived activity in line.
+    Team.objects.refresh_activity()
+    return world

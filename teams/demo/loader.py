@@ -257,9 +257,9 @@ class DemoLoader:
 
     def _sponsors(self) -> None:
         csso = self.people["csso"]
-        appointed = set(SponsorAppointment.objects.values_list("sponsor__username", flat=True))
+        appointed = set(SponsorAppointment.objects.values_list("sponsor_id", flat=True))
         for username, days_ago, ended_days_ago in SPONSORS:
-            if username in appointed:
+            if self.people[username].pk in appointed:
                 continue
             appointment = SponsorAppointment(
                 sponsor=self.people[username],
@@ -273,11 +273,9 @@ class DemoLoader:
             self._save(appointment)
 
     def _pairings(self) -> None:
-        paired = set(
-            SponsorPairing.objects.values_list("sponsor__username", "specialist__username")
-        )
+        paired = set(SponsorPairing.objects.values_list("sponsor_id", "specialist_id"))
         for sponsor, specialist, days_ago, ended_days_ago in PAIRINGS:
-            if (sponsor, specialist) in paired:
+            if (self.people[sponsor].pk, self.people[specialist].pk) in paired:
                 continue
             pairing = SponsorPairing(
                 sponsor=self.people[sponsor],

@@ -70,6 +70,33 @@ def structure_problems(page: Page) -> list[str]:
     return [f"{page.url}: {problem}" for problem in problems]
 
 
+DESKTOP = {"width": 1280, "height": 720}
+# WCAG 1.4.10 Reflow: content at 320 CSS pixels wide without scrolling sideways.
+NARROWEST = {"width": 320, "height": 720}
+
+
+def reflow_problems(page: Page) -> list[str]:
+    """Whether the page scrolls sideways at 320 pixels (tables scroll in their own box)."""
+    page.set_viewport_size(NARROWEST)
+    try:
+        wide = page.evaluate(
+            "() => { const root = document.documentElement;"
+            " if (root.scrollWidth <= root.clientWidth) return [];"
+            " return [...document.querySelectorAll('main *')]"
+            "   .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1"
+            "     && !e.closest('.table-responsive'))"
+            "   .slice(0, 3).map(e => e.tagName.toLowerCase()"
+            "     + (e.className ? '.' + String(e.className).split(' ').join('.') : '')"
+            "     + ' ' + Math.round(e.getBoundingClientRect().right) + 'px'); }"
+        )
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(DESKTOP)
+    if width <= NARROWEST["width"]:
+        return []
+    return [f"{page.url}: {width}px wide at 320px, sideways scroll ({', '.join(wide)})"]
+
+
 def audit(page: Page, paths: list[str]) -> list[str]:
     problems, titles = [], Counter()
     for path in paths:
@@ -78,6 +105,7 @@ def audit(page: Page, paths: list[str]) -> list[str]:
         titles[page.title()] += 1
         problems += structure_problems(page)
         problems += axe_violations(page)
+        problems += reflow_problems(page)
     problems += [f"title {title!r} on {n} pages" for title, n in titles.items() if n > 1]
     return problems
 

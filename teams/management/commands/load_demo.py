@@ -1,5 +1,7 @@
 """`manage.py load_demo`: build the Lakeland demo and say how to sign in to it."""
 
+import os
+
 from django.core.management.base import BaseCommand
 
 from teams.demo import DEMO_PASSWORD, DemoSummary, load_demo
@@ -45,5 +47,7 @@ def describe(summary: DemoSummary) -> str:
     lines.append(f"  {'username':<{user_width}}  {'role':<{role_width}}  what they see")
     for login in summary.logins:
         lines.append(f"  {login.username:<{user_width}}  {login.role:<{role_width}}  {login.sees}")
-    lines += ["", f"Sign in at {summary.login_url}"]
+    # `make run PORT=8001` serves elsewhere; say where.
+    port = os.environ.get("DEMO_PORT", "8000")
+    lines += ["", f"Sign in at {summary.login_url.replace(':8000/', f':{port}/')}"]
     return "\n".join(lines)
