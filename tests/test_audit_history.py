@@ -131,3 +131,16 @@ def test_every_kind_of_record_a_module_registers_is_in_the_history(world, client
     page = client.get("/settings/history/").content.decode()
     for kind in kinds().values():
         assert f'value="{kind.key}"' in page
+
+
+def test_saving_a_form_that_changes_nothing_writes_no_history(world, client):
+    client.force_login(world.user("sts"))
+    before = Team.history.filter(id=world.district.pk).count()
+    payload = {
+        "name": world.district.name,
+        "cadence": world.district.cadence,
+        "specialists": [world.user("sts").pk],
+    }
+    response = client.post(f"/teams/{world.district.pk}/edit/", payload, follow=True)
+    assert "nothing was changed" in response.content.decode()
+    assert Team.history.filter(id=world.district.pk).count() == before

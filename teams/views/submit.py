@@ -48,10 +48,16 @@ def submitted(
     """Call `save` (a service) if the form is valid; a refusal goes onto the form.
 
     Returns what the service returned, or DONE_NOTHING. `success` is said to the person
-    when the service succeeds.
+    when the service succeeds. An edit that changes nothing calls no service and returns
+    the record as it is.
     """
     if not form.is_bound or not form.is_valid():
         return DONE_NOTHING
+    if _unchanged(form):
+        # The audit history records changes, and only changes: saving what is already
+        # there is no change, so nothing is written.
+        messages.info(request, "Nothing to save: nothing was changed.")
+        return form.instance
     try:
         result = save()
     except ValidationError as error:
@@ -61,3 +67,11 @@ def submitted(
     if text:
         messages.success(request, text)
     return result
+
+
+def _unchanged(form: forms.BaseForm) -> bool:
+    return (
+        isinstance(form, forms.ModelForm)
+        and form.instance.pk is not None
+        and not form.has_changed()
+    )

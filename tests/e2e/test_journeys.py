@@ -211,3 +211,30 @@ def test_admin_adds_and_renames_a_division(world, sign_in):
         divisions.get_by_role("cell", name="Federal Programs and Grants", exact=True)
     ).to_be_visible()
     expect(divisions.get_by_role("cell", name="Federal Programs", exact=True)).to_have_count(0)
+
+
+def test_a_person_who_forgot_their_password_gets_back_in_by_email(world, new_page):
+    from django.core import mail
+
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    field(page, "Email").fill("sts@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+", message.body).group(0)
+    # The link names the server that sent it; open its path on this one.
+    page.goto(link[link.index("/accounts/") :])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    field(page, "New password").fill("harbour willow kite 2026")
+    field(page, "New password confirmation").fill("harbour willow kite 2026")
+    page.get_by_role("button", name="Set my password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new password is set")
+
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    field(page, "Username").fill("sts")
+    field(page, "Password").fill("harbour willow kite 2026")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Tina")
