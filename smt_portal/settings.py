@@ -7,6 +7,7 @@ switch to PostgreSQL and a real Celery broker, as in CI and docker-compose.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -230,8 +231,36 @@ AXES_VERBOSE = False
 # Keep each failed sign-in, not only the running count: admins read it on /settings/lockouts/.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-# --- Celery -------------------------------------------------------------------------------
+# --- Cache and sessions ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def cache_url_beside(broker_url: str) -> str:
+    """The next Redis database after the broker's: clearing the cache must never drop
+    queued tasks."""
+    parts = urlsplit(broker_url)
+    current = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(current + 1) % 16}"))
+
+
+# Shared by every web process when Redis is there (production, CI); one per process in the
+# embedded demo. What is cached says how it is invalidated (teams/standing.py, ...).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_URL") or cache_url_beside(REDIS_URL),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "smt"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Sessions read from the cache and kept in the database: no query per request to find
+# who is signed in, and nobody signed out when the cache restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

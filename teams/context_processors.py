@@ -1,9 +1,11 @@
+import functools
+
 import rules
 from django.urls import reverse
 
 from .models import Agency
 from .registry import portal
-from .sponsor_rule import sponsor_rule
+from .sponsor_rule import current_sponsor_rule
 
 
 def portal_context(request) -> dict:
@@ -15,10 +17,16 @@ def portal_context(request) -> dict:
         return context
     context["nav_links"] = navigation(request)
     if rules.has_perm("teams.see_sponsor_rule_warning", user):
-        rule = sponsor_rule()
+        rule = current_sponsor_rule()
         context["sponsor_rule_broken"] = not rule.holds
         context["sponsor_rule_problems"] = rule.problems
     return context
+
+
+@functools.cache
+def _url(url_name: str) -> str:
+    # The navigation's addresses never change while the process runs.
+    return reverse(url_name)
 
 
 def navigation(request) -> list[dict]:
@@ -27,7 +35,7 @@ def navigation(request) -> list[dict]:
     for link in portal.nav_links:
         if link.perm and not rules.has_perm(link.perm, request.user):
             continue
-        url = reverse(link.url_name)
+        url = _url(link.url_name)
         current = path == url or (
             any(path.startswith(prefix) for prefix in link.prefixes)
             and not any(path.startswith(prefix) for prefix in link.excludes)

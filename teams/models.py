@@ -15,9 +15,10 @@ from operator import or_
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.urls import reverse
@@ -119,6 +120,9 @@ def ends_after_start(name: str) -> models.CheckConstraint:
     )
 
 
+AGENCY_KEY = "agency"
+
+
 class Agency(models.Model):
     """The State Education Agency that runs this installation (there is exactly one)."""
 
@@ -162,6 +166,11 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Whichever path saved it, no page may show the agency as it was.
+        self.forget()
+
     def clean(self) -> None:
         super().clean()
         if self.districts_may_report_to_state:
@@ -184,10 +193,20 @@ class Agency(models.Model):
 
     @classmethod
     def current(cls) -> Agency:
-        agency = cls.objects.first()
+        """The agency, read on every page: kept in the cache until it is saved (`forget`)."""
+        agency = cache.get(AGENCY_KEY)
         if agency is None:
-            agency = cls(name="State Education Agency", short_name="SEA", state_name="The State")
+            agency = cls.objects.first()
+            if agency is None:
+                # Not yet set up: a stand-in for pages, never cached.
+                return cls(name="State Education Agency", short_name="SEA", state_name="The State")
+            cache.set(AGENCY_KEY, agency, timeout=60 * 60)
         return agency
+
+    @classmethod
+    def forget(cls) -> None:
+        cache.delete(AGENCY_KEY)
+        transaction.on_commit(lambda: cache.delete(AGENCY_KEY))
 
 
 class DivisionQuerySet(models.QuerySet):

@@ -35,8 +35,8 @@ from .models import (
 )
 from .rules import require
 from .selectors import parent_seat_holders
-from .sponsor_rule import end_appointment, end_pairing
-from .standing import forget_standing
+from .sponsor_rule import end_appointment, end_pairing, sponsor_rule_may_have_changed
+from .standing import standing_changed
 
 ADMIN_SET_PASSWORD = "Password set by an admin"
 
@@ -57,6 +57,7 @@ def division_save(*, division: Division) -> Division:
         division.save()
     except IntegrityError as error:  # the same name saved at the same moment
         raise ValidationError({"name": "A division with this name already exists."}) from error
+    sponsor_rule_may_have_changed()
     return division
 
 
@@ -69,7 +70,8 @@ def person_save(*, person: User) -> User:
         person.save()
     except IntegrityError as error:
         raise ValidationError({"username": "This username is taken."}) from error
-    forget_standing(person)
+    standing_changed(person)
+    sponsor_rule_may_have_changed()
     return person
 
 
@@ -110,7 +112,8 @@ def person_leave(*, person: User, left_on: date, by: User) -> None:
     person.is_active = False
     person.full_clean(exclude=["password"])
     person.save()
-    forget_standing(person)
+    standing_changed(person)
+    sponsor_rule_may_have_changed()
 
 
 def _open_on(day: date) -> Q:
@@ -157,7 +160,8 @@ def role_assign(
     assignment.full_clean()
     _check_cabinet_seats(assignment)
     assignment.save()
-    forget_standing(person)
+    standing_changed(person)
+    sponsor_rule_may_have_changed()
     return assignment
 
 
@@ -176,7 +180,8 @@ def role_correct(
     assignment.full_clean()
     _check_cabinet_seats(assignment)
     assignment.save()
-    forget_standing(assignment.person)
+    standing_changed(assignment.person)
+    sponsor_rule_may_have_changed()
     return assignment
 
 
@@ -190,7 +195,8 @@ def role_end(
     if assignment.ended_on is not None and assignment.ended_on <= today():
         raise ValidationError("This role has already ended.")
     _end_dated(assignment, ended_on or today())
-    forget_standing(assignment.person)
+    standing_changed(assignment.person)
+    sponsor_rule_may_have_changed()
     return assignment if assignment.pk else None
 
 
@@ -278,7 +284,9 @@ def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
     except IntegrityError as error:
         raise ValidationError({"code": "Another team has this state code."}) from error
     if specialists is not None:
+        before = set(team.specialists.all())
         team.specialists.set(specialists)
+        standing_changed(*(before ^ set(specialists)))
     return team
 
 
@@ -307,7 +315,7 @@ def membership_add(
         membership.save()
     except IntegrityError as error:  # a concurrent add of the same person
         raise ValidationError({"person": f"{person} is already on {team}."}) from error
-    forget_standing(person)
+    standing_changed(person)
     return membership
 
 
@@ -316,6 +324,7 @@ def membership_end(*, membership: Membership, ended_on: date | None = None) -> N
     if membership.ended_on is not None:
         raise ValidationError("This membership has already ended.")
     _end_dated(membership, ended_on or today())
+    standing_changed(membership.person)
 
 
 @transaction.atomic

@@ -17,11 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Division, SponsorAppointment, SponsorPairing, User, today
 from .rules import require
+from .standing import standing_changed
 
 MIN_SPONSORS = 2
 MIN_SPONSOR_DIVISIONS = 2
@@ -119,6 +121,25 @@ def sponsor_rule(
     return SponsorRule(seats=seats, problems=problems)
 
 
+def current_sponsor_rule() -> SponsorRule:
+    """The rule as it stands today, for pages: kept in the cache until a change that could
+    alter it (`sponsor_rule_may_have_changed`) or the end of the day."""
+    key = f"sponsor-rule:{today().isoformat()}"
+    rule = cache.get(key)
+    if rule is None:
+        rule = sponsor_rule()
+        cache.set(key, rule, timeout=24 * 60 * 60)
+    return rule
+
+
+def sponsor_rule_may_have_changed() -> None:
+    """Called by every service that changes appointments, roles, people or divisions."""
+    key = f"sponsor-rule:{today().isoformat()}"
+    cache.delete(key)
+    # Again at commit: a page may have cached the old rows while the change was open.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _sponsors(count: int) -> str:
     if count == 0:
         return "There are no sponsors"
@@ -193,6 +214,8 @@ def sponsor_appoint(
     )
     appointment.full_clean()
     appointment.save()
+    standing_changed(sponsor)
+    sponsor_rule_may_have_changed()
     return appointment
 
 
@@ -239,6 +262,8 @@ def end_appointment(
         appointment.save(update_fields=["ended_on", "ended_by"])
     for pairing in SponsorPairing.objects.current(ended_on).filter(sponsor=appointment.sponsor):
         end_pairing(pairing, ended_on=ended_on)
+    standing_changed(appointment.sponsor)
+    sponsor_rule_may_have_changed()
 
 
 def end_pairing(pairing: SponsorPairing, *, ended_on: date) -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
+
 from .models import (
     APPOINTING_ROLES,
     CABINET_ROLES,
@@ -19,6 +22,9 @@ from .models import (
     Team,
     today,
 )
+
+# A day at most: standing is per day anyway, and the version catches every change.
+STANDING_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,25 @@ CABINET_SEAT = "cabinet"
 
 
 def standing(user) -> Standing:
+    """The person's standing today: kept on the user object for the request, and in the
+    cache across requests for the day, so a page asks the database for it only after
+    something changed it (standing_changed) or when the day turns."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOBODY
     cached = getattr(user, "_standing", None)
     if cached is not None:
         return cached
     day = today()
+    key = _key(user.pk, day)
+    result = cache.get(key)
+    if result is None:
+        result = _compute(user, day)
+        cache.set(key, result, timeout=STANDING_SECONDS)
+    user._standing = result
+    return result
+
+
+def _compute(user, day) -> Standing:
     roles = frozenset(
         RoleAssignment.objects.filter(person=user).current(day).values_list("role", flat=True)
     )
@@ -84,7 +103,7 @@ def standing(user) -> Standing:
         # The cabinet sits on the SMT by virtue of the role, not a membership row.
         for smt_id in Team.objects.filter(is_management_team=True).values_list("pk", flat=True):
             seats.setdefault(smt_id, CABINET_SEAT)
-    result = Standing(
+    return Standing(
         roles=roles,
         is_superuser=user.is_superuser,
         is_sponsor=SponsorAppointment.objects.filter(sponsor=user).current(day).exists(),
@@ -94,11 +113,23 @@ def standing(user) -> Standing:
         ),
         team_roles=tuple(sorted(seats.items())),
     )
-    user._standing = result
-    return result
 
 
-def forget_standing(user) -> None:
-    """After a change to the person's own roles or seats within the same request."""
-    if hasattr(user, "_standing"):
-        del user._standing
+def standing_changed(*people) -> None:
+    """Something that makes up these people's standing changed (a role, a seat, a sponsor
+    appointment, the teams they support): drop what the cache holds of it. A change that
+    takes effect on a later day needs nothing: that day's standing is computed afresh."""
+    day = today()
+    keys = [_key(person.pk, day) for person in people if person is not None and person.pk]
+    if keys:
+        cache.delete_many(keys)
+        # Again once the change is committed: a request that read the old rows while the
+        # transaction was open may have cached them in between.
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    for person in people:
+        if person is not None and hasattr(person, "_standing"):
+            del person._standing
+
+
+def _key(person_id: int, day) -> str:
+    return f"standing:{person_id}:{day.isoformat()}"

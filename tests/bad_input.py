@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.apps import apps
 from django.contrib.auth.forms import UsernameField
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
@@ -450,6 +451,8 @@ def post_and_judge(client, world, case: FormCase, body: bytes | str, *, must_ref
         judge(response, Sent(case, world, client, before, must_refuse, what, body_fields), after)
     finally:
         transaction.savepoint_rollback(savepoint)
+        # What a request cached from the rolled-back rows is gone with them.
+        cache.clear()
 
 
 def judge(response, sent: Sent, after: dict) -> None:

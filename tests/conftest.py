@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from .world import build_world
 
@@ -8,6 +9,14 @@ from .world import build_world
 def _fast_password_hashing():
     # PBKDF2 at full strength costs seconds per sign-in; tests are not attacking themselves.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Records from one test reuse the ids of another's; nothing cached may cross over.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

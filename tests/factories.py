@@ -157,3 +157,11 @@ class TeamUpdateFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     occurred_on = factory.LazyFunction(lambda: today() - timedelta(days=3))
     summary = factory.Faker("sentence")
+
+
+def set_agency(**settings) -> None:
+    """Change the agency's settings as the portal does (its cached copy is dropped)."""
+    agency = Agency.objects.get()
+    for name, value in settings.items():
+        setattr(agency, name, value)
+    agency.save()

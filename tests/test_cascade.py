@@ -16,6 +16,7 @@ from .factories import (
     RoleFactory,
     SmtFactory,
     UserFactory,
+    set_agency,
 )
 
 pytestmark = pytest.mark.django_db
@@ -291,9 +292,8 @@ def test_adding_a_member_searches_people_instead_of_listing_everyone(world, clie
 
 
 def allow_the_skip_and_use_it(world) -> Team:
-    from teams.models import Agency
 
-    Agency.objects.update(districts_may_report_to_state=True)
+    set_agency(districts_may_report_to_state=True)
     return services.team_save(
         team=Team(name="Island District Team", level=Level.DISTRICT, parent=world.state_team)
     )

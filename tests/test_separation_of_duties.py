@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from teams import services
 from teams.models import (
-    Agency,
     PasswordNotice,
     Role,
     RoleAssignment,
@@ -19,7 +18,7 @@ from teams.models import (
 )
 from teams.sponsor_rule import sponsor_appoint
 
-from .factories import RoleFactory, UserFactory, smt_member
+from .factories import RoleFactory, UserFactory, set_agency, smt_member
 from .world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +113,7 @@ def test_a_second_admin_grants_the_deputy_role_when_the_agency_says_admins(world
 
 
 def test_only_the_csso_grants_cabinet_roles_when_the_agency_says_so(world, client):
-    Agency.objects.update(cabinet_granted_by="csso", max_deputies=2)
+    set_agency(cabinet_granted_by="csso", max_deputies=2)
     newcomer = smt_member(username="new-deputy")
     with pytest.raises(PermissionDenied):
         services.role_assign(person=newcomer, role=Role.DEPUTY, by=world.user("admin"))
@@ -136,7 +135,7 @@ def test_only_the_csso_grants_cabinet_roles_when_the_agency_says_so(world, clien
 
 
 def test_an_admin_names_the_first_csso_when_the_csso_grants_and_there_is_none(world):
-    Agency.objects.update(cabinet_granted_by="csso")
+    set_agency(cabinet_granted_by="csso")
     RoleAssignment.objects.filter(role=Role.CSSO).update(ended_on=today())
     successor = smt_member(username="successor")
     services.role_assign(person=successor, role=Role.CSSO, by=world.user("admin"))
@@ -177,7 +176,7 @@ def test_a_second_deputy_needs_the_agency_to_allow_two(world):
     second = smt_member(username="second-deputy")
     with pytest.raises(ValidationError, match="allows 1 Deputy CSSO at a time"):
         services.role_assign(person=second, role=Role.DEPUTY, by=world.user("admin"))
-    Agency.objects.update(max_deputies=2)
+    set_agency(max_deputies=2)
     services.role_assign(person=second, role=Role.DEPUTY, by=world.user("admin"))
     assert User.objects.holding(Role.DEPUTY).count() == 2
 

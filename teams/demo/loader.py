@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from simple_history.utils import bulk_create_with_history
@@ -101,7 +102,11 @@ def load_demo() -> DemoSummary:
         for part in portal.demo_parts:
             written += part.load(run)
         lines = [line for part in portal.demo_parts for line in part.describe()]
-        return _summary(rows_written=written + run.rows_written, parts=lines)
+        summary = _summary(rows_written=written + run.rows_written, parts=lines)
+    # Bulk writes bypass the services that keep the cache in step: start it afresh (the
+    # sessions it holds are in the database too, so nobody is signed out).
+    cache.clear()
+    return summary
 
 
 def load_cascade(run: DemoRun) -> int:

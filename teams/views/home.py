@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from ..models import Level, Role, Team, quiet_on, today
 from ..registry import HomePanel, portal
 from ..selectors import current_pairings, seat_names, smt_attention_updates, updates_visible_to
-from ..sponsor_rule import sponsor_rule
+from ..sponsor_rule import current_sponsor_rule
 from ..standing import standing
 
 TEAMS_SHOWN = 12
@@ -68,7 +68,7 @@ def _sponsor_rule(request: HttpRequest) -> dict | None:
     if not rules.has_perm("teams.follow_sponsor_rule", request.user):
         return None
     return {
-        "rule": sponsor_rule(),
+        "rule": current_sponsor_rule(),
         "may_appoint": rules.has_perm("teams.appoint_sponsor", request.user),
     }
 

@@ -17,7 +17,7 @@ from ..forms import AdminSetPasswordForm, AgencyForm, DivisionForm, PeopleFilter
 from ..models import Agency, Division, User
 from ..paging import paginate
 from ..selectors import people_directory
-from ..sponsor_rule import sponsor_rule
+from ..sponsor_rule import current_sponsor_rule
 from .access import person_for, require
 from .sponsors import keeping_sponsor_rule
 from .submit import submitted
@@ -52,7 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "locked_count": AccessAttempt.objects.filter(
                 failures_since_start__gte=settings.AXES_FAILURE_LIMIT
             ).count(),
-            "rule": sponsor_rule(),
+            "rule": current_sponsor_rule(),
         },
     )
 

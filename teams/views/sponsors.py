@@ -49,7 +49,7 @@ def sponsors(request: HttpRequest) -> HttpResponse:
         request,
         "teams/sponsors.html",
         {
-            "rule": sponsor_rule.sponsor_rule(),
+            "rule": sponsor_rule.current_sponsor_rule(),
             "pairings": selectors.current_pairings(),
             "unpaired": selectors.specialists_without_sponsor(),
             "history": paginate(request, sponsor_rule.sponsor_history(), 15),
