@@ -1,6 +1,9 @@
 from dataclasses import dataclass
 
-from teams.models import Level, Team
+from django.db.models import BooleanField as Flag
+from django.db.models import Case, Count, Q, Value, When
+
+from teams.models import Level, Team, today
 
 
 @dataclass
@@ -26,22 +29,30 @@ class LevelDevelopment:
 
 
 def development_by_level() -> list[LevelDevelopment]:
-    """Each level's teams against the four development checks of their latest review."""
-    rows = {
-        (level, zone): LevelDevelopment(Level(level).label, zone)
+    """Each level's teams against the four development checks of their latest review,
+    counted in the database: one grouped query whatever the number of teams."""
+    day = today()
+    in_zone = Q(zone_entered_on__lte=day) & (Q(zone_left_on__isnull=True) | Q(zone_left_on__gt=day))
+    reviewed = Q(dev_reviewed_on__isnull=False)
+    rows = (
+        Team.objects.annotate(
+            zone=Case(When(in_zone, then=Value(True)), default=Value(False), output_field=Flag())
+        )
+        .values("level", "zone")
+        .annotate(
+            teams=Count("pk"),
+            reviewed=Count("pk", filter=reviewed),
+            formed=Count("pk", filter=reviewed & Q(dev_formed=True)),
+            members_trained=Count("pk", filter=reviewed & Q(dev_trained=True)),
+            meets_on_cadence=Count("pk", filter=reviewed & Q(dev_meeting=True)),
+            linked=Count("pk", filter=reviewed & Q(dev_linked=True)),
+        )
+        .order_by()
+    )
+    found = {(row.pop("level"), row.pop("zone")): row for row in rows}
+    return [
+        LevelDevelopment(Level(level).label, zone, **found[(level, zone)])
         for level in Level.values
         for zone in (True, False)
-    }
-    zone_ids = set(Team.objects.in_zone().values_list("pk", flat=True))
-    for team in Team.objects.with_glance().values(
-        "pk", "level", "dev_reviewed_on", "dev_formed", "dev_trained", "dev_meeting", "dev_linked"
-    ):
-        row = rows[(team["level"], team["pk"] in zone_ids)]
-        row.teams += 1
-        if team["dev_reviewed_on"] is not None:
-            row.reviewed += 1
-            row.formed += bool(team["dev_formed"])
-            row.members_trained += bool(team["dev_trained"])
-            row.meets_on_cadence += bool(team["dev_meeting"])
-            row.linked += bool(team["dev_linked"])
-    return [row for row in rows.values() if row.teams]
+        if (level, zone) in found
+    ]

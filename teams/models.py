@@ -9,8 +9,6 @@ has not ended by it (`ended_on` is the first day it no longer holds).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -19,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -486,14 +484,19 @@ LEVEL_RANK = models.Case(
 
 def quiet_on(day: date, prefix: str = "") -> Q:
     """A team is quiet when nothing was recorded within its cadence, or nothing ever."""
-    overdue = reduce(
-        or_,
-        (
-            Q(**{f"{prefix}cadence": c, f"{prefix}last_active_on__lt": day - timedelta(days=c)})
-            for c in Cadence.values
-        ),
-    )
-    return Q(**{f"{prefix}last_active_on__isnull": True}) | overdue
+    return Q(**{f"{prefix}quiet_from__isnull": True}) | Q(**{f"{prefix}quiet_from__lte": day})
+
+
+# Kept by the services from other records; not decisions, so not in the audit history.
+DERIVED_TEAM_FIELDS = [
+    "last_active_on",
+    "quiet_from",
+    "dev_reviewed_on",
+    "dev_formed",
+    "dev_trained",
+    "dev_meeting",
+    "dev_linked",
+]
 
 
 class TeamQuerySet(models.QuerySet):
@@ -541,35 +544,53 @@ class TeamQuerySet(models.QuerySet):
         )
 
     def refresh_activity(self) -> int:
-        """Recompute `last_active_on` from every registered kind of activity, in one UPDATE."""
+        """Recompute `last_active_on` from every registered kind of activity, and the day the
+        team goes quiet from it and its cadence, in one UPDATE."""
         from .registry import portal
 
         latest = [Coalesce(activity.latest(), NEVER) for activity in portal.team_activity]
         if not latest:
-            return self.update(last_active_on=None)
-        newest = latest[0] if len(latest) == 1 else Greatest(*latest)
-        return self.update(last_active_on=NullIf(newest, NEVER))
+            return self.update(last_active_on=None, quiet_from=None)
+        newest = NullIf(latest[0] if len(latest) == 1 else Greatest(*latest), NEVER)
+        # Quiet from the day after the cadence has run out since the latest activity.
+        runs_out = models.ExpressionWrapper(
+            (F("cadence") + 1) * models.Value(timedelta(days=1)),
+            output_field=models.DurationField(),
+        )
+        return self.update(
+            last_active_on=newest,
+            quiet_from=models.ExpressionWrapper(newest + runs_out, output_field=models.DateField()),
+        )
 
-    def with_glance(self):
-        """What the cascade shows at a glance, in a fixed number of queries."""
-        latest_review = DevelopmentReview.objects.filter(team=OuterRef("pk")).order_by(
+    def refresh_development(self) -> int:
+        """Copy each team's latest development review onto it, in one UPDATE."""
+        latest = DevelopmentReview.objects.filter(team=OuterRef("pk")).order_by(
             "-reviewed_on", "-pk"
         )
-        latest_update = TeamUpdate.objects.filter(team=OuterRef("pk")).order_by(
-            "-occurred_on", "-pk"
+        return self.update(
+            dev_reviewed_on=models.Subquery(latest.values("reviewed_on")[:1]),
+            **{
+                field: Coalesce(models.Subquery(latest.values(check)[:1]), models.Value(False))
+                for field, check in DEVELOPMENT_FIELDS.items()
+            },
         )
-        return self.annotate(
-            dev_formed=models.Subquery(latest_review.values("formed")[:1]),
-            dev_trained=models.Subquery(latest_review.values("members_trained")[:1]),
-            dev_meeting=models.Subquery(latest_review.values("meets_on_cadence")[:1]),
-            dev_linked=models.Subquery(latest_review.values("linked")[:1]),
-            dev_reviewed_on=models.Subquery(latest_review.values("reviewed_on")[:1]),
-            last_update_on=models.Subquery(latest_update.values("occurred_on")[:1]),
-        ).prefetch_related(
+
+    def with_glance(self):
+        """What the cascade shows at a glance: the team's own columns and its STSs."""
+        return self.prefetch_related(
             models.Prefetch(
                 "specialists", queryset=User.objects.only("first_name", "last_name", "username")
             )
         )
+
+
+# The latest review's checks, as kept on the team.
+DEVELOPMENT_FIELDS = {
+    "dev_formed": "formed",
+    "dev_trained": "members_trained",
+    "dev_meeting": "meets_on_cadence",
+    "dev_linked": "linked",
+}
 
 
 class Team(models.Model):
@@ -617,9 +638,17 @@ class Team(models.Model):
     # "gone quiet" is one indexed filter rather than a subquery per team. Not audited:
     # it records no decision.
     last_active_on = models.DateField(null=True, blank=True, editable=False)
+    quiet_from = models.DateField(null=True, blank=True, editable=False)
+    # The latest development review's checks, kept by refresh_development() when a review
+    # is recorded, so a list of thousands of teams shows them without a subquery each.
+    dev_reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    dev_formed = models.BooleanField(default=False, editable=False)
+    dev_trained = models.BooleanField(default=False, editable=False)
+    dev_meeting = models.BooleanField(default=False, editable=False)
+    dev_linked = models.BooleanField(default=False, editable=False)
 
     objects = TeamQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[specialists], excluded_fields=["last_active_on"])
+    history = HistoricalRecords(m2m_fields=[specialists], excluded_fields=DERIVED_TEAM_FIELDS)
 
     class Meta:
         ordering = ["name"]
@@ -651,7 +680,7 @@ class Team(models.Model):
         ]
         indexes = [
             models.Index(fields=["level", "name"]),
-            models.Index(fields=["cadence", "last_active_on"], name="team_activity"),
+            models.Index(fields=["quiet_from"], name="team_quiet_from"),
         ]
 
     def __str__(self) -> str:
@@ -661,10 +690,7 @@ class Team(models.Model):
         return reverse("teams:team", args=[self.pk])
 
     def is_quiet(self, day: date | None = None) -> bool:
-        day = day or today()
-        return self.last_active_on is None or self.last_active_on < day - timedelta(
-            days=self.cadence
-        )
+        return self.quiet_from is None or self.quiet_from <= (day or today())
 
     def in_zone(self, day: date | None = None) -> bool:
         day = day or today()

@@ -287,6 +287,8 @@ def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
         before = set(team.specialists.all())
         team.specialists.set(specialists)
         standing_changed(*(before ^ set(specialists)))
+    # A new cadence moves the day the team goes quiet.
+    Team.objects.filter(pk=team.pk).refresh_activity()
     return team
 
 
@@ -333,6 +335,7 @@ def development_record(*, review: DevelopmentReview) -> DevelopmentReview:
         raise ValidationError({"reviewed_on": "A review cannot be dated in the future."})
     review.full_clean()
     review.save()
+    Team.objects.filter(pk=review.team_id).refresh_development()
     return review
 
 

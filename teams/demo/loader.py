@@ -151,6 +151,9 @@ class DemoLoader:
         self._reassert_demo_logins()
         self._development_reviews()
         self._updates()
+        # What the bulk writes above imply for each team (its latest review, its activity).
+        Team.objects.refresh_development()
+        Team.objects.refresh_activity()
 
     def _bulk_create(self, model: type[models.Model], objs: list[models.Model]) -> None:
         """Bulk insert with history rows, so the audit trail shows where the demo came from."""
@@ -466,8 +469,6 @@ class DemoLoader:
             if team.pk in untouched:
                 new.extend(updates)
         self._bulk_create(TeamUpdate, new)
-        if new:
-            Team.objects.filter(pk__in={u.team_id for u in new}).refresh_activity()
 
     def _plan_updates(self, plan: TeamPlan, team: Team, rng: random.Random) -> Iterable[TeamUpdate]:
         window = min(UPDATE_WINDOW_DAYS, plan.formed_days_ago - 7)
