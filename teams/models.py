@@ -472,9 +472,6 @@ class Cadence(models.IntegerChoices):
     QUARTERLY = 91, "Quarterly"
 
 
-# The deepest path: SMT > state team > regional > district > building.
-MAX_DEPTH = 4
-
 # Levels sort down the cascade, not alphabetically ("building" would come first).
 LEVEL_RANK = models.Case(
     *(models.When(level=level, then=rank) for rank, level in enumerate(Level.values)),
@@ -489,6 +486,9 @@ def quiet_on(day: date, prefix: str = "") -> Q:
 
 # Kept by the services from other records; not decisions, so not in the audit history.
 DERIVED_TEAM_FIELDS = [
+    "state_team",
+    "region_team",
+    "district_team",
     "last_active_on",
     "quiet_from",
     "dev_reviewed_on",
@@ -508,21 +508,33 @@ class TeamQuerySet(models.QuerySet):
 
     def within(self, team: Team):
         """The team and every team below it in the cascade."""
-        lookup = Q(pk=team.pk)
-        path = "parent"
-        for _ in range(MAX_DEPTH):
-            lookup |= Q(**{path: team.pk})
-            path += "__parent"
-        return self.filter(lookup)
+        if team.is_management_team:
+            return self.all()
+        return self.filter(below(team.pk))
 
     def below_any(self, team_ids):
         """Teams that are, or sit below, any of the given teams."""
-        lookup = Q(pk__in=team_ids)
-        path = "parent"
-        for _ in range(MAX_DEPTH):
-            lookup |= Q(**{f"{path}__in": team_ids})
-            path += "__parent"
-        return self.filter(lookup)
+        team_ids = list(team_ids)
+        if Team.objects.filter(pk__in=team_ids, is_management_team=True).exists():
+            return self.all()
+        return self.filter(below_any(team_ids))
+
+    def refresh_ancestry(self) -> None:
+        """Recompute every team's state, regional and district teams above it from the
+        parents, level by level (after bulk writes or a move; a single save keeps its own)."""
+        teams = Team.objects.all()
+        teams.filter(Q(parent__isnull=True) | Q(parent__is_management_team=True)).update(
+            state_team=None, region_team=None, district_team=None
+        )
+        parent = Team.objects.filter(pk=OuterRef("parent_id"))
+        for level in (Level.STATE, Level.REGIONAL, Level.DISTRICT, Level.BUILDING):
+            rows = teams.filter(level=level, parent__is_management_team=False)
+            for above, above_level in ANCESTRY_LEVELS:
+                # The parent itself when it is of that level, else what the parent keeps.
+                rows.filter(parent__level=above_level).update(**{f"{above}_team": F("parent_id")})
+                rows.exclude(parent__level=above_level).update(
+                    **{f"{above}_team": models.Subquery(parent.values(f"{above}_team_id")[:1])}
+                )
 
     def in_zone(self, day: date | None = None):
         day = day or today()
@@ -582,6 +594,25 @@ class TeamQuerySet(models.QuerySet):
                 "specialists", queryset=User.objects.only("first_name", "last_name", "username")
             )
         )
+
+
+# The ancestry columns a team keeps, and the level of team each one holds.
+ANCESTRY_LEVELS = (("state", "state"), ("region", "regional"), ("district", "district"))
+
+
+def below(team_id: int, prefix: str = "") -> Q:
+    """The team and every team below it, from the ancestry columns: no join, no recursion."""
+    return below_any([team_id], prefix)
+
+
+def below_any(team_ids: list[int], prefix: str = "") -> Q:
+    """Teams that are, or sit below, any of these. `prefix` leads from the filtered model
+    to the team: "" on Team itself, "team__" on a record that belongs to a team."""
+    itself = f"{prefix[:-2]}__in" if prefix else "pk__in"
+    lookup = Q(**{itself: team_ids})
+    for above, _ in ANCESTRY_LEVELS:
+        lookup |= Q(**{f"{prefix}{above}_team__in": team_ids})
+    return lookup
 
 
 # The latest review's checks, as kept on the team.
@@ -647,6 +678,19 @@ class Team(models.Model):
     dev_meeting = models.BooleanField(default=False, editable=False)
     dev_linked = models.BooleanField(default=False, editable=False)
 
+    # The state, regional and district teams above this one (none for the SMT and the
+    # state teams): kept from the parent on save, so "this team and all below it" is a
+    # filter on three indexed columns rather than a walk up the tree.
+    state_team = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    region_team = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    district_team = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
     objects = TeamQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[specialists], excluded_fields=DERIVED_TEAM_FIELDS)
 
@@ -686,8 +730,25 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.take_ancestry_from_parent()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("teams:team", args=[self.pk])
+
+    def take_ancestry_from_parent(self) -> None:
+        """This team's ancestry columns from its parent's (the teams below follow on a move,
+        through refresh_ancestry)."""
+        parent = self.parent
+        for above, above_level in ANCESTRY_LEVELS:
+            if parent is None or parent.is_management_team:
+                value = None
+            elif parent.level == above_level:
+                value = parent.pk
+            else:
+                value = getattr(parent, f"{above}_team_id")
+            setattr(self, f"{above}_team_id", value)
 
     def is_quiet(self, day: date | None = None) -> bool:
         return self.quiet_from is None or self.quiet_from <= (day or today())

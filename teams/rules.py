@@ -123,11 +123,19 @@ def followed_teams(user, path: str = "pk") -> Q:
     person = standing(user)
     if person.reads_whole_cascade:
         return Q()
-    own = list(person.own_team_ids)
-    if not own:
-        return Q(pk__in=[])
-    below = Team.objects.below_any(own).values("pk")
-    return Q(**{f"{path}__in": below})
+    return Q(**{f"{path}__in": followed_team_ids(user)})
+
+
+def followed_team_ids(user) -> list[int]:
+    """The ids of the teams whose work the person follows (not for whole-cascade readers),
+    read once a request: a list of ids gives the planner true numbers where a subquery
+    made it read every update before keeping ten."""
+    cached = getattr(user, "_followed_team_ids", None)
+    if cached is None:
+        own = list(standing(user).own_team_ids)
+        cached = list(Team.objects.below_any(own).values_list("pk", flat=True)) if own else []
+        user._followed_team_ids = cached
+    return cached
 
 
 def readable_updates(user) -> Q:

@@ -272,6 +272,12 @@ def sponsor_pairing_end(*, pairing: SponsorPairing, by: User) -> None:
 def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
     # Team.clean keeps rule 2 both ways: its own place, and the teams below it.
     team.full_clean()
+    moved = (
+        team.pk is not None
+        and Team.objects.filter(pk=team.pk)
+        .exclude(parent_id=team.parent_id, level=team.level)
+        .exists()
+    )
     if specialists is not None:
         sts_ids = set(User.objects.specialists().values_list("pk", flat=True))
         not_sts = [p for p in specialists if p.pk not in sts_ids]
@@ -289,6 +295,9 @@ def team_save(*, team: Team, specialists: list[User] | None = None) -> Team:
         standing_changed(*(before ^ set(specialists)))
     # A new cadence moves the day the team goes quiet.
     Team.objects.filter(pk=team.pk).refresh_activity()
+    if moved:
+        # The teams below follow it: their ancestry comes through this team.
+        Team.objects.refresh_ancestry()
     return team
 
 

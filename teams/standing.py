@@ -127,8 +127,9 @@ def standing_changed(*people) -> None:
         # transaction was open may have cached them in between.
         transaction.on_commit(lambda: cache.delete_many(keys))
     for person in people:
-        if person is not None and hasattr(person, "_standing"):
-            del person._standing
+        for kept in ("_standing", "_followed_team_ids"):
+            if person is not None and hasattr(person, kept):
+                delattr(person, kept)
 
 
 def _key(person_id: int, day) -> str:

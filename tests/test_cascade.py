@@ -407,3 +407,34 @@ def test_logging_an_update_brings_a_team_back_from_quiet(world, client):
     )
     world.district.refresh_from_db()
     assert world.district.last_active_on == today()
+
+
+# --- Each team knows the teams above it ------------------------------------------------------
+
+
+def test_each_team_keeps_the_state_regional_and_district_teams_above_it(world):
+    world.building.refresh_from_db()
+    assert (
+        world.building.state_team,
+        world.building.region_team,
+        world.building.district_team,
+    ) == (world.state_team, world.region, world.district)
+    world.region.refresh_from_db()
+    assert (world.region.state_team, world.region.region_team) == (world.state_team, None)
+
+
+def test_moving_a_district_carries_its_buildings_along(world):
+    world.district.parent = world.far_district.parent  # the Southern region
+    services.team_save(team=world.district)
+    world.building.refresh_from_db()
+    assert world.building.region_team == world.far_district.parent
+    assert set(Team.objects.within(world.far_district.parent)) >= {world.district, world.building}
+    assert world.building not in set(Team.objects.within(world.region))
+
+
+def test_rebuilding_the_ancestry_after_bulk_writes_gives_the_same_columns(world):
+    columns = ("state_team_id", "region_team_id", "district_team_id")
+    before = set(Team.objects.values_list("pk", *columns))
+    Team.objects.update(state_team=None, region_team=None, district_team=None)
+    Team.objects.refresh_ancestry()
+    assert set(Team.objects.values_list("pk", *columns)) == before
