@@ -959,9 +959,12 @@ class TeamUpdate(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-pk"]
         indexes = [
-            models.Index(fields=["team", "-occurred_on"]),
+            # Each list's own order: a team's (or a few teams') newest, everyone's newest,
+            # and the newest flagged for the SMT.
+            models.Index(fields=["team", "-occurred_on", "-id"], name="team_updates_newest"),
+            models.Index(fields=["-occurred_on", "-id"], name="updates_newest"),
             models.Index(
-                fields=["-occurred_on"],
+                fields=["-occurred_on", "-id"],
                 condition=Q(for_smt_attention=True),
                 name="smt_attention_updates",
             ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import rules
@@ -176,49 +176,49 @@ def branch_roots() -> QuerySet[Team]:
 
 @dataclass
 class TreeNode:
+    """A team in the tree. `children` are shown when loaded; otherwise the node opens on
+    demand, and `below` says how many teams are directly below it."""
+
     team: Team
-    children: list[TreeNode] = field(default_factory=list)
+    below: int = 0
+    children: list[TreeNode] | None = None
 
     @property
-    def size(self) -> int:
-        return 1 + sum(child.size for child in self.children)
+    def loaded(self) -> bool:
+        return self.children is not None
 
 
-def cascade_trunk() -> list[Team]:
-    """The SMT and the state implementation teams, shown above every page of branches."""
-    return list(
-        Team.objects.filter(level=Level.STATE).with_glance().order_by("-is_management_team", "name")
-    )
+def _nodes(teams: QuerySet[Team]) -> list[TreeNode]:
+    """Nodes for these teams, each knowing how many teams sit directly below it."""
+    teams = teams.with_glance().annotate(below=Count("children", distinct=True))
+    return [TreeNode(team, team.below) for team in teams]
 
 
-def cascade_outline(branches: list[TreeNode]) -> list[TreeNode]:
-    """The SMT and its state teams above a page of branches, each branch under its team."""
-    trunk = cascade_trunk()
-    states = [
-        TreeNode(team, [b for b in branches if b.team.parent_id == team.pk])
-        for team in trunk
-        if not team.is_management_team
-    ]
-    smt = next((team for team in trunk if team.is_management_team), None)
-    return [TreeNode(smt, states)] if smt else states
+def cascade_outline(roots: list[Team]) -> list[TreeNode]:
+    """The SMT and its state teams, open, above a page of branch roots, closed: a branch's
+    teams load when it is opened, so the page stays small whatever the size of the state."""
+    trunk = _nodes(Team.objects.filter(level=Level.STATE).order_by("-is_management_team", "name"))
+    branches = _nodes(Team.objects.filter(pk__in=[r.pk for r in roots]).order_by("name"))
+    states = [node for node in trunk if not node.team.is_management_team]
+    for state in states:
+        state.children = [b for b in branches if b.team.parent_id == state.team.pk]
+    smt = next((node for node in trunk if node.team.is_management_team), None)
+    if smt is None:
+        return states
+    smt.children = states
+    return [smt]
 
 
-def cascade_branches(roots: list[Team]) -> list[TreeNode]:
-    """The full subtrees under the given branch roots, in one query plus a prefetch."""
-    if not roots:
-        return []
-    teams = list(
-        Team.objects.below_any([r.pk for r in roots]).with_glance().in_cascade_order("name")
-    )
-    children: dict[int | None, list[Team]] = defaultdict(list)
-    for team in teams:
-        children[team.parent_id].append(team)
-    by_id = {t.pk: t for t in teams}
+def cascade_region(region: Team) -> list[TreeNode]:
+    """One branch, open on its own teams; the teams below them load on demand."""
+    (node,) = _nodes(Team.objects.filter(pk=region.pk))
+    node.children = _nodes(region.children.in_cascade_order("name"))
+    return [node]
 
-    def grow(team: Team) -> TreeNode:
-        return TreeNode(team, [grow(child) for child in children.get(team.pk, [])])
 
-    return [grow(by_id[root.pk]) for root in roots if root.pk in by_id]
+def teams_below(team: Team) -> list[TreeNode]:
+    """The teams directly below one team, as nodes that open on demand."""
+    return _nodes(team.children.in_cascade_order("name"))
 
 
 def cascade_list(

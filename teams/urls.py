@@ -8,6 +8,7 @@ urlpatterns = [
     path("teams/", cascade.cascade, name="cascade"),
     path("teams/new/", cascade.team_create, name="team-create"),
     path("teams/<int:pk>/", cascade.team_detail, name="team"),
+    path("teams/<int:pk>/below/", cascade.team_below, name="team-below"),
     path("teams/<int:pk>/edit/", cascade.team_edit, name="team-edit"),
     path("teams/<int:pk>/members/new/", cascade.member_add, name="member-add"),
     path("teams/memberships/<int:pk>/end/", cascade.member_end, name="member-end"),

@@ -438,3 +438,19 @@ def test_rebuilding_the_ancestry_after_bulk_writes_gives_the_same_columns(world)
     Team.objects.update(state_team=None, region_team=None, district_team=None)
     Team.objects.refresh_ancestry()
     assert set(Team.objects.values_list("pk", *columns)) == before
+
+
+def test_the_tree_loads_a_branch_on_demand_and_has_a_page_without_scripts(world, client):
+    client.force_login(world.user("smt"))
+    tree = client.get("/teams/").content.decode()
+    assert "Northern Region Team" in tree
+    assert "Cedar Falls District Team" not in tree  # below a closed branch
+    assert f'hx-get="/teams/{world.region.pk}/below/"' in tree
+    assert f'href="/teams/{world.region.pk}/below/"' in tree  # the link without htmx
+
+    branch = client.get(f"/teams/{world.region.pk}/below/", HTTP_HX_REQUEST="true")
+    assert "Cedar Falls District Team" in branch.content.decode()
+    assert "<html" not in branch.content.decode()
+    page = client.get(f"/teams/{world.region.pk}/below/").content.decode()
+    assert "<h1>The teams below Northern Region Team</h1>" in page
+    assert "Cedar Falls District Team" in page

@@ -30,6 +30,8 @@ PAGES = [
     ("smt", "/teams/?level=building"),
     ("smt", "/teams/?zone=on"),
     ("district", "/teams/{district}/"),
+    ("smt", "/teams/{region}/below/"),
+    ("smt", "/teams/?region={region}"),
     ("smt", "/teams/updates/"),
     ("district", "/teams/updates/"),
     ("smt", "/teams/updates/?attention=on"),
@@ -87,7 +89,7 @@ def queries_for(client, user, url) -> int:
 
 @pytest.mark.parametrize(("role", "url"), PAGES)
 def test_list_pages_use_a_fixed_number_of_queries(role, url, world, client):
-    url = url.format(district=world.district.pk)
+    url = url.format(district=world.district.pk, region=world.region.pk)
     grow(world, 3)
     small = queries_for(client, world.user(role), url)
     grow(world, 30)

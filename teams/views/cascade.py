@@ -15,7 +15,7 @@ from ..forms import (
     TeamForm,
 )
 from ..models import DevelopmentReview, Team
-from ..paging import paginate
+from ..paging import paginate, paginate_newest
 from .access import membership_for, require, team_for
 from .submit import submitted
 
@@ -35,16 +35,12 @@ def cascade(request: HttpRequest) -> HttpResponse:
         teams = selectors.cascade_list(level=level, region=region, zone=zone, quiet=quiet)
         context["page"] = paginate(request, teams, 50)
         context["mode"] = "list"
+    elif region is not None:
+        context.update(mode="tree", outline=selectors.cascade_region(region))
     else:
-        roots = selectors.branch_roots()
-        if region is not None:
-            roots = roots.filter(pk=region.pk)
-        page = paginate(request, roots, BRANCHES_PER_PAGE)
-        branches = selectors.cascade_branches(list(page.object_list))
+        page = paginate(request, selectors.branch_roots(), BRANCHES_PER_PAGE)
         context.update(
-            mode="tree",
-            page=page,
-            outline=selectors.cascade_outline(branches) if region is None else branches,
+            mode="tree", page=page, outline=selectors.cascade_outline(list(page.object_list))
         )
     template = "teams/_cascade_results.html" if request.htmx else "teams/cascade.html"
     return render(request, template, context)
@@ -52,9 +48,20 @@ def cascade(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def team_below(request: HttpRequest, pk: int) -> HttpResponse:
+    """The teams directly below one team: a branch of the tree opened by htmx, or a page
+    of its own where scripts do not run."""
+    team = team_for(request.user, pk, "teams.read_cascade")
+    nodes = selectors.teams_below(team)
+    template = "teams/_branch_children.html" if request.htmx else "teams/team_below.html"
+    return render(request, template, {"team": team, "nodes": nodes})
+
+
+@login_required
+@require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.read_cascade")
-    updates = paginate(request, selectors.updates_for_team_page(team, request.user), 10)
+    updates = paginate_newest(request, selectors.updates_for_team_page(team, request.user), 10)
     return render(
         request,
         "teams/team_detail.html",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import audit, services
 from ..forms import AdminSetPasswordForm, AgencyForm, DivisionForm, PeopleFilterForm, PersonForm
 from ..models import Agency, Division, User
-from ..paging import paginate
+from ..paging import paginate, paginate_newest
 from ..selectors import people_directory
 from ..sponsor_rule import current_sponsor_rule
 from .access import person_for, require
@@ -148,7 +148,7 @@ def history(request: HttpRequest) -> HttpResponse:
     object_id = request.GET.get("object")
     # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
     object_id = int(object_id) if object_id and object_id.isdecimal() else None
-    page = paginate(request, audit.history_rows(kind, object_id))
+    page = paginate_newest(request, audit.history_rows(kind, object_id))
     return render(
         request,
         "settings/history.html",

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from .. import selectors, services
 from ..forms import TeamUpdateForm, UpdateFilterForm
-from ..paging import paginate
+from ..paging import paginate_newest
 from .access import require, team_for, update_for
 from .submit import submitted
 
@@ -23,7 +23,7 @@ def update_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/update_list.html",
-        {"filters": filters, "page": paginate(request, updates, 20)},
+        {"filters": filters, "page": paginate_newest(request, updates, 20)},
     )
 
 

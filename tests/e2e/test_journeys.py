@@ -238,3 +238,24 @@ def test_a_person_who_forgot_their_password_gets_back_in_by_email(world, new_pag
     field(page, "Password").fill("harbour willow kite 2026")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Tina")
+
+
+def test_a_branch_of_the_cascade_opens_on_demand_by_keyboard(world, sign_in):
+    page = sign_in("smt")
+    page.get_by_role("link", name="Cascade", exact=True).click()
+    tree = section(page, "The cascade as a tree")
+    district = tree.get_by_role("link", name="Cedar Falls District Team", exact=True)
+    expect(district).to_have_count(0)  # not on the page until its branch is opened
+
+    branch = tree.locator("summary").filter(has_text="below Northern Region Team")
+    branch.focus()
+    page.keyboard.press("Enter")
+
+    expect(district).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text(
+        "Showing the 1 team below Northern Region Team."
+    )
+    page.keyboard.press("Tab")
+    expect(
+        page.get_by_role("link", name="Show the 1 team below Northern Region Team")
+    ).to_have_count(0)

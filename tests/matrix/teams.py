@@ -81,6 +81,7 @@ ROWS: dict[str, Row] = {
     "teams:cascade": page(signed_in()),
     "teams:team-create": Row(get=ADMIN_ONLY),
     "teams:team": page(signed_in(), args=lambda w: [w.district.pk]),
+    "teams:team-below": page(signed_in(), args=lambda w: [w.region.pk]),
     "teams:team-edit": Row(get=TEAM_EDITORS, args=lambda w: [w.district.pk]),
     "teams:member-add": Row(get=TEAM_EDITORS, args=lambda w: [w.district.pk]),
     "teams:member-end": post_only(only("admin", "sts", answer=REDIRECT), args=_membership),
