@@ -108,6 +108,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "smt_portal.wsgi.application"
 
+# Connections are kept for a minute between requests; the health check at the start of
+# each request replaces one the database dropped (a restart), so the web processes recover
+# by themselves. Requests caught by the outage get the 503 page (views.server_error).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -115,6 +118,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request in seconds rather than holding a
+    # worker for the operating system's two-minute TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"
