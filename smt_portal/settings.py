@@ -72,7 +72,12 @@ INSTALLED_APPS = [
     "datasystem",
 ]
 
+# `make bench` serves with this on, to read each page's SQL queries from a response header
+# (smt_portal.middleware.QueryCountMiddleware); off, the middleware drops out at start-up.
+PORTAL_COUNT_QUERIES = env_bool("PORTAL_COUNT_QUERIES", False)
+
 MIDDLEWARE = [
+    "smt_portal.middleware.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
