@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SECRET := .secret_key
 
-.PHONY: run test lint format install migrate demo worker beat e2e clean
+.PHONY: run test lint format install migrate demo worker beat e2e bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The portal measured on a state the size of the largest, beside the demo, against the bars
+# of QUALITY.md (README, Performance). Needs PostgreSQL (BENCH_POSTGRES_URL, by default the
+# local one); builds its states once into smt_bench* databases. BENCH_ARGS passes options,
+# e.g. BENCH_ARGS=--no-fail; `.venv/bin/python -m bench run --help` lists them.
+bench: install
+	$(PY) -m bench run $(BENCH_ARGS)
+
 # With REDIS_URL set: the real Celery worker and scheduler.
 worker: install
 	$(VENV)/bin/celery -A smt_portal worker --loglevel=info
@@ -54,4 +61,4 @@ beat: install
 	$(VENV)/bin/celery -A smt_portal beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts bench-results
