@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SECRET := .secret_key
 
-.PHONY: run test lint format install migrate demo worker beat e2e bench clean
+.PHONY: run test lint format install migrate demo worker beat e2e bench faults clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ format: install
 # e.g. BENCH_ARGS=--no-fail; `.venv/bin/python -m bench run --help` lists them.
 bench: install
 	$(PY) -m bench run $(BENCH_ARGS)
+
+# PostgreSQL restarted under requests: the 503 page, recovery, nothing half-written.
+# DISRUPTIVE: restarts the local cluster, cutting off every other connection to it; it
+# refuses while others are connected unless FAULTS_FORCE=1.
+faults: install
+	$(PY) -m bench faults $(if $(FAULTS_FORCE),--force)
 
 # With REDIS_URL set: the real Celery worker and scheduler.
 worker: install

@@ -1,5 +1,5 @@
-"""`python -m bench`: `make bench` (run), and the two subcommands the bench runs in a
-subprocess against one database (build, inspect)."""
+"""`python -m bench`: `make bench` (run), `make faults` (faults), and the two subcommands the
+bench runs in a subprocess against one database (build, inspect)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--output", default="bench-results", help="where the report is written")
     run.add_argument("--prefix", default=os.environ.get("BENCH_DB_PREFIX", "smt_bench"))
 
+    faults = commands.add_parser(
+        "faults", help="restart the local PostgreSQL under requests: `make faults`"
+    )
+    faults.add_argument("--prefix", default=os.environ.get("BENCH_DB_PREFIX", "smt_bench"))
+    faults.add_argument(
+        "--force",
+        action="store_true",
+        help="restart even though other clients are connected to PostgreSQL",
+    )
+
     build = commands.add_parser("build", help="(internal) write the state into DATABASE_URL")
     build.add_argument("--scale", default="full")
 
@@ -59,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     # The orchestrating commands never open Django's own connection; they only need the
     # apps loaded (the registry, the fingerprints), and settings refuse to load without a key.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smt_portal.settings")
-    if command == "run":
+    if command in ("run", "faults"):
         os.environ.setdefault("DJANGO_SECRET_KEY", "bench-orchestrator-opens-no-session")
     import django
 
@@ -77,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(inspect_state(scale=parse_scale(args.scale))))
         return 0
+    if command == "faults":
+        from .faults import main as faults_main
+
+        return faults_main(prefix=args.prefix, force=args.force)
+
     from .run import main as run_main
 
     return run_main(args)
