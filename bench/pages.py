@@ -8,11 +8,13 @@ asked in each state and its callables answered there.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Count
 
+from .portal import BASE_DIR
 from .state import BenchState, Scale
 
 
@@ -30,10 +32,13 @@ def inspect_state(*, scale: Scale) -> dict[str, Any]:
             except Exception as error:  # a page this state cannot name is reported, not fatal
                 page["error"] = f"{type(error).__name__}: {error}"
             pages.append(page)
+    # The project's own records (not Django's permissions or the scheduler's tables), and
+    # not the audit history, which the benchmark state does not fill.
     rows = {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models(include_auto_created=True)
-        if not model.__name__.startswith("Historical")
+        if BASE_DIR in Path(model._meta.app_config.path).resolve().parents
+        and not model.__name__.startswith("Historical")
     }
     return {
         "pages": pages,

@@ -30,7 +30,8 @@ class PostgresUnavailable(RuntimeError):
 
     def __init__(self, server: PostgresServer, error: Exception) -> None:
         super().__init__(
-            f"PostgreSQL is not reachable at {server.display_url} ({str(error).strip()}).\n"
+            f"PostgreSQL is not reachable at {server.display_url} "
+            f"({str(error).strip().splitlines()[0]}).\n"
             "The bench builds and serves its states in PostgreSQL only, never SQLite.\n"
             f"Start the local one with:\n    {cluster_start_command()}\n"
             f"or point {SERVER_URL_VARIABLE} at another server (superuser, e.g. "

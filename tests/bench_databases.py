@@ -1,11 +1,13 @@
 """The bench's databases during the tests: on the tests' own PostgreSQL server, named after
-the test database (so two checkouts testing on one server never share one), and never the
-test database itself."""
+the database DATABASE_URL names (so two checkouts testing on one server never share one),
+and never the test database itself."""
 
 from __future__ import annotations
 
+import os
 import re
 
+import dj_database_url
 import pytest
 from django.db import connection
 
@@ -19,15 +21,11 @@ needs_postgresql = pytest.mark.skipif(
 
 
 def bench_server() -> PostgresServer:
-    settings = connection.settings_dict
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    return PostgresServer(
-        f"postgres://{settings['USER']}{password}@{settings['HOST'] or '127.0.0.1'}"
-        f":{settings['PORT'] or 5432}"
-    )
+    return PostgresServer.of_database_url(os.environ["DATABASE_URL"])
 
 
 def bench_prefix() -> str:
-    """smt_bench_ and the test database's name (pytest-django's `test_...`)."""
-    name = re.sub(r"[^a-z0-9_]", "_", connection.settings_dict["NAME"].lower())
-    return f"smt_bench_{name}"[:40]
+    """smt_bench_t_ and the name in DATABASE_URL, which (unlike the connection's settings)
+    stays the same before and after pytest-django swaps in its test database."""
+    name = dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
+    return "smt_bench_t_" + re.sub(r"[^a-z0-9_]", "_", name.lower())[:28]
