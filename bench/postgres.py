@@ -81,10 +81,6 @@ class PostgresServer:
         except psycopg2.OperationalError as error:
             raise PostgresUnavailable(self, error) from error
 
-    def version(self) -> str:
-        with self.connect() as connection:
-            return _one(connection, "SHOW server_version")
-
     # --- Databases --------------------------------------------------------------------------
 
     def exists(self, name: str) -> bool:
