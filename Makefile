@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SECRET := .secret_key
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo worker beat e2e clean
+.PHONY: run test lint format install migrate demo worker beat e2e bench faults clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,19 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The portal measured on a state the size of the largest, beside the demo, against the bars
+# of QUALITY.md (README, Performance). Needs PostgreSQL (BENCH_POSTGRES_URL, by default the
+# local one); builds its states once into smt_bench* databases. BENCH_ARGS passes options,
+# e.g. BENCH_ARGS=--no-fail; `.venv/bin/python -m bench run --help` lists them.
+bench: install
+	$(PY) -m bench run $(BENCH_ARGS)
+
+# PostgreSQL restarted under requests: the 503 page, recovery, nothing half-written.
+# DISRUPTIVE: restarts the local cluster, cutting off every other connection to it; it
+# refuses while others are connected unless FAULTS_FORCE=1.
+faults: install
+	$(PY) -m bench faults $(if $(FAULTS_FORCE),--force)
+
 # With REDIS_URL set: the real Celery worker and scheduler.
 worker: install
 	$(VENV)/bin/celery -A smt_portal worker --loglevel=info
@@ -56,4 +69,4 @@ beat: install
 	$(VENV)/bin/celery -A smt_portal beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts bench-results

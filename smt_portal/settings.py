@@ -73,7 +73,12 @@ INSTALLED_APPS = [
     "datasystem",
 ]
 
+# `make bench` serves with this on, to read each page's SQL queries from a response header
+# (smt_portal.middleware.QueryCountMiddleware); off, the middleware drops out at start-up.
+PORTAL_COUNT_QUERIES = env_bool("PORTAL_COUNT_QUERIES", False)
+
 MIDDLEWARE = [
+    "smt_portal.middleware.QueryCountMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +114,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "smt_portal.wsgi.application"
 
+# Connections are kept for a minute between requests; the health check at the start of
+# each request replaces one the database dropped (a restart), so the web processes recover
+# by themselves. Requests caught by the outage get the 503 page (views.server_error).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -116,6 +124,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request in seconds rather than holding a
+    # worker for the operating system's two-minute TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"
@@ -147,7 +161,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes; `make bench` collects into its own cache to serve from.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed file names need `collectstatic` (the Dockerfile and `make run` run
 # it). A server started by hand without it serves the files straight from static/

@@ -1,16 +1,21 @@
 """Liveness and the portal's own error pages."""
 
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 log = logging.getLogger(__name__)
+
+# How long a client is asked to wait when the database is away: a restart takes seconds.
+RETRY_AFTER_SECONDS = 10
 
 
 @never_cache
@@ -77,5 +82,32 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors: the database may be the reason we are here.
+    """The 500 page, or the 503 page when the database could not be reached.
+
+    Django calls this for an exception raised anywhere in the request (a view, the session
+    saved by a middleware, a template), still inside its `except` block, so the exception
+    is at hand. No context processors: the database may be the reason we are here.
+    """
+    if database_went_away(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+def database_went_away(error: BaseException | None) -> bool:
+    """The database could not be reached, dropped the connection (a restart, a failover)
+    or gave up on the statement (a deadlock, a timeout): each passes, and the transaction
+    the request was in rolled back, so the person may simply try again.
+
+    Looks along the chain of causes too: code that catches a database error and raises
+    its own keeps the database error as its cause.
+    """
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

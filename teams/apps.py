@@ -11,6 +11,7 @@ class TeamsConfig(AppConfig):
         from django.db.models import OuterRef, Subquery
 
         from . import signin
+        from .bench import BENCH_PART
         from .demo import DEMO_PART
         from .models import (
             Agency,
@@ -86,3 +87,4 @@ class TeamsConfig(AppConfig):
         for panel in PANELS:
             portal.home_panels.register(panel)
         portal.demo_parts.register(DEMO_PART)
+        portal.bench_parts.register(BENCH_PART)
