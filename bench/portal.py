@@ -160,12 +160,15 @@ def served(
     count_queries: bool = True,
     manifest: bool = True,
     timeout: int = 30,
+    redis_url: str | None = None,
 ) -> Iterator[Served]:
     """gunicorn with `workers` sync workers, as the production image runs it, until the
     block ends; its whole process group is stopped then, whatever happened inside.
 
     With `manifest` (production's storage) the static files must have been collected into
-    `static_root` first (collect_static); without it, pages name them unhashed.
+    `static_root` first (collect_static); without it, pages name them unhashed. With
+    `redis_url` the workers share the cache in Redis, as in production, under a key prefix
+    of this server's own (so nothing another run cached is ever read).
     """
     log_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -192,6 +195,14 @@ def served(
             DJANGO_STATIC_ROOT=str(static_root),
             DJANGO_STATIC_MANIFEST="1" if manifest else "0",
             PORTAL_COUNT_QUERIES="1" if count_queries else "0",
+            **(
+                {
+                    "REDIS_URL": redis_url,
+                    "CACHE_KEY_PREFIX": f"bench-{name}-{secrets.token_hex(4)}",
+                }
+                if redis_url
+                else {}
+            ),
         ),
         log_path=log_dir / f"gunicorn-{name}.log",
     )
@@ -201,6 +212,18 @@ def served(
         yield server
     finally:
         server.stop()
+
+
+def redis_for_the_bench() -> str | None:
+    """The local Redis, as production has one, if it answers (else each worker caches alone)."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception:
+        return None
+    return url
 
 
 def stop(process: subprocess.Popen, *, grace: float = 10) -> None:

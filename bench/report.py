@@ -201,7 +201,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"- When: {c['date']}, commit `{c['commit']}`; {c['machine']}",
         f"- PostgreSQL {c['postgresql']}; gunicorn {c['gunicorn_workers']} sync workers per "
         f"server for one client, {c['load_workers']} under load; DEBUG off, static files "
-        "collected as in production",
+        f"collected as in production; the cache in {c.get('cache', 'memory')}",
         f"- One client: {c['pace']}; demo and benchmark requests interleaved, a `/healthz` to "
         "each server every round (the floor)"
         + _restarts(c.get("servers_restarted_after_an_outside_stop", 0)),

@@ -20,7 +20,14 @@ from .cache import StateDatabase, check_prefix, ensure_bench_state, ensure_demo_
 from .client import SignInFailed, sign_in
 from .load import LoadPlan, run_load
 from .measure import Pace, Target, measure
-from .portal import BASE_DIR, PortalFailed, collect_static, run_bench_command, served
+from .portal import (
+    BASE_DIR,
+    PortalFailed,
+    collect_static,
+    redis_for_the_bench,
+    run_bench_command,
+    served,
+)
 from .postgres import PostgresServer, PostgresUnavailable
 from .report import build_report, markdown, write
 from .state import parse_scale
@@ -72,6 +79,7 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
     roles = list(dict.fromkeys(target.role for target in targets))
     log_dir = options.output / "logs"
 
+    redis_url = redis_for_the_bench()
     with ExitStack() as stack:
         servers = {
             state: stack.enter_context(
@@ -81,6 +89,7 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
                     workers=options.workers,
                     static_root=options.static_root,
                     log_dir=log_dir,
+                    redis_url=redis_url,
                 )
             )
             for state in STATES
@@ -117,6 +126,7 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
         workers=options.load_workers,
         static_root=options.static_root,
         log_dir=log_dir,
+        redis_url=redis_url,
     ) as load_server:
         for _ in range(2):
             load = run_load(
@@ -135,6 +145,9 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
     finished = time.monotonic()
 
     conditions = _conditions(
+        cache="Redis, shared by the workers (as production)"
+        if redis_url
+        else "each worker's own memory",
         restarts=restarts,
         options=options,
         version=version,
@@ -223,6 +236,7 @@ def _commit() -> str:
 
 def _conditions(
     *,
+    cache: str,
     restarts: int,
     options: BenchOptions,
     version: str,
@@ -242,6 +256,7 @@ def _conditions(
         "postgresql": version,
         "gunicorn_workers": options.workers,
         "load_workers": options.load_workers,
+        "cache": cache,
         "scale": options.scale,
         "pace": (
             f"{pace.requests} timed requests per page and state after {pace.warmup} untimed "

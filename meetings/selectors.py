@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from teams.models import LEVEL_RANK, Team
+from teams.models import Team
 
 
 def teams_by_cadence(*, quiet_only: bool = False) -> QuerySet[Team]:
@@ -9,7 +9,6 @@ def teams_by_cadence(*, quiet_only: bool = False) -> QuerySet[Team]:
         Team.objects.with_glance()
         .with_quiet()
         .select_related("parent")
-        .annotate(level_rank=LEVEL_RANK)
-        .order_by("cadence", "level_rank", "name")
+        .order_by("cadence", "cascade_rank", "name")
     )
     return teams.quiet() if quiet_only else teams

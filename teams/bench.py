@@ -740,4 +740,4 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
     return rows
 
 
-BENCH_PART = BenchPart("cascade", build=build, pages=pages, order=10, version=2)
+BENCH_PART = BenchPart("cascade", build=build, pages=pages, order=10, version=3)

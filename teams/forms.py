@@ -186,6 +186,16 @@ class RoleCorrectionForm(PortalModelForm):
         help_texts = {"ended_on": "The first day the role no longer holds; empty while it lasts."}
 
 
+class LeavingForm(forms.Form):
+    """When a member left a team (today by default)."""
+
+    left_on = forms.DateField(
+        label="Left the team on",
+        widget=DateInput(),
+        help_text="The first day they were no longer on the team.",
+    )
+
+
 class DepartureForm(forms.Form):
     left_on = forms.DateField(
         label="Left the agency on",

@@ -71,6 +71,27 @@ def limited_text(limit: int = TEXT_LIMIT, **kwargs) -> models.TextField:
     )
 
 
+def smt_id() -> int | None:
+    """The SMT's id, asked on many pages: kept until the cascade changes."""
+    from .freshness import remembered
+
+    found = remembered(
+        "smt-id",
+        ("cascade",),
+        lambda: (
+            Team.objects.filter(is_management_team=True).values_list("pk", flat=True).first() or 0
+        ),
+    )
+    return found or None
+
+
+def moved(*topics: str) -> None:
+    # freshness reads this module; importing it here would be circular.
+    from .freshness import moved as move
+
+    move(*topics)
+
+
 # "Never" in date arithmetic that cannot hold NULL (Greatest over activities).
 NEVER = models.Value(date(1, 1, 1), output_field=models.DateField())
 
@@ -304,6 +325,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        # The directory's order, so a page of 30,000 people is read, not sorted.
+        indexes = [models.Index(fields=["last_name", "first_name", "username"], name="people_a_z")]
         constraints = [
             models.UniqueConstraint(
                 Lower("username"),
@@ -472,13 +495,6 @@ class Cadence(models.IntegerChoices):
     QUARTERLY = 91, "Quarterly"
 
 
-# Levels sort down the cascade, not alphabetically ("building" would come first).
-LEVEL_RANK = models.Case(
-    *(models.When(level=level, then=rank) for rank, level in enumerate(Level.values)),
-    output_field=models.IntegerField(),
-)
-
-
 def quiet_on(day: date, prefix: str = "") -> Q:
     """A team is quiet when nothing was recorded within its cadence, or nothing ever."""
     return Q(**{f"{prefix}quiet_from__isnull": True}) | Q(**{f"{prefix}quiet_from__lte": day})
@@ -486,6 +502,7 @@ def quiet_on(day: date, prefix: str = "") -> Q:
 
 # Kept by the services from other records; not decisions, so not in the audit history.
 DERIVED_TEAM_FIELDS = [
+    "cascade_rank",
     "state_team",
     "region_team",
     "district_team",
@@ -502,9 +519,7 @@ DERIVED_TEAM_FIELDS = [
 class TeamQuerySet(models.QuerySet):
     def in_cascade_order(self, *then: str):
         """The SMT first, then state, regional, district and building teams."""
-        return self.annotate(level_rank=LEVEL_RANK).order_by(
-            "-is_management_team", "level_rank", *then
-        )
+        return self.order_by("cascade_rank", *then)
 
     def within(self, team: Team):
         """The team and every team below it in the cascade."""
@@ -515,7 +530,7 @@ class TeamQuerySet(models.QuerySet):
     def below_any(self, team_ids):
         """Teams that are, or sit below, any of the given teams."""
         team_ids = list(team_ids)
-        if Team.objects.filter(pk__in=team_ids, is_management_team=True).exists():
+        if smt_id() in team_ids:
             return self.all()
         return self.filter(below_any(team_ids))
 
@@ -523,6 +538,16 @@ class TeamQuerySet(models.QuerySet):
         """Recompute every team's state, regional and district teams above it from the
         parents, level by level (after bulk writes or a move; a single save keeps its own)."""
         teams = Team.objects.all()
+        teams.update(
+            cascade_rank=models.Case(
+                models.When(is_management_team=True, then=0),
+                *(
+                    models.When(level=level, then=1 + rank)
+                    for rank, level in enumerate(Level.values)
+                ),
+                default=9,
+            )
+        )
         teams.filter(Q(parent__isnull=True) | Q(parent__is_management_team=True)).update(
             state_team=None, region_team=None, district_team=None
         )
@@ -535,6 +560,7 @@ class TeamQuerySet(models.QuerySet):
                 rows.exclude(parent__level=above_level).update(
                     **{f"{above}_team": models.Subquery(parent.values(f"{above}_team_id")[:1])}
                 )
+        moved("cascade")
 
     def in_zone(self, day: date | None = None):
         day = day or today()
@@ -562,6 +588,7 @@ class TeamQuerySet(models.QuerySet):
 
         latest = [Coalesce(activity.latest(), NEVER) for activity in portal.team_activity]
         if not latest:
+            moved("activity")
             return self.update(last_active_on=None, quiet_from=None)
         newest = NullIf(latest[0] if len(latest) == 1 else Greatest(*latest), NEVER)
         # Quiet from the day after the cadence has run out since the latest activity.
@@ -569,23 +596,27 @@ class TeamQuerySet(models.QuerySet):
             (F("cadence") + 1) * models.Value(timedelta(days=1)),
             output_field=models.DurationField(),
         )
-        return self.update(
+        updated = self.update(
             last_active_on=newest,
             quiet_from=models.ExpressionWrapper(newest + runs_out, output_field=models.DateField()),
         )
+        moved("activity")
+        return updated
 
     def refresh_development(self) -> int:
         """Copy each team's latest development review onto it, in one UPDATE."""
         latest = DevelopmentReview.objects.filter(team=OuterRef("pk")).order_by(
             "-reviewed_on", "-pk"
         )
-        return self.update(
+        updated = self.update(
             dev_reviewed_on=models.Subquery(latest.values("reviewed_on")[:1]),
             **{
                 field: Coalesce(models.Subquery(latest.values(check)[:1]), models.Value(False))
                 for field, check in DEVELOPMENT_FIELDS.items()
             },
         )
+        moved("development")
+        return updated
 
     def with_glance(self):
         """What the cascade shows at a glance: the team's own columns and its STSs."""
@@ -678,6 +709,9 @@ class Team(models.Model):
     dev_meeting = models.BooleanField(default=False, editable=False)
     dev_linked = models.BooleanField(default=False, editable=False)
 
+    # Where the team's level comes down the cascade (the SMT 0, state teams 1 ... buildings
+    # 4), kept from the level on save, so lists in cascade order are read from an index.
+    cascade_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     # The state, regional and district teams above this one (none for the SMT and the
     # state teams): kept from the parent on save, so "this team and all below it" is a
     # filter on three indexed columns rather than a walk up the tree.
@@ -724,6 +758,7 @@ class Team(models.Model):
         ]
         indexes = [
             models.Index(fields=["level", "name"]),
+            models.Index(fields=["cascade_rank", "name"], name="teams_in_cascade_order"),
             models.Index(fields=["quiet_from"], name="team_quiet_from"),
         ]
 
@@ -732,10 +767,18 @@ class Team(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.take_ancestry_from_parent()
+        self.cascade_rank = self.rank_in_cascade()
         super().save(*args, **kwargs)
+        # Its name, place or cadence may be on pages kept in the cache.
+        moved("cascade")
 
     def get_absolute_url(self) -> str:
         return reverse("teams:team", args=[self.pk])
+
+    def rank_in_cascade(self) -> int:
+        if self.is_management_team:
+            return 0
+        return 1 + Level.values.index(self.level) if self.level in Level.values else 9
 
     def take_ancestry_from_parent(self) -> None:
         """This team's ancestry columns from its parent's (the teams below follow on a move,
@@ -934,6 +977,22 @@ class TeamUpdateQuerySet(models.QuerySet):
 
     def with_context(self):
         return self.select_related("team", "team__parent", "author")
+
+    def for_cards(self):
+        """What a list of update cards shows, and no more: a list of twenty updates with
+        every column of their teams and authors cost more to build than to fetch."""
+        return self.with_context().only(
+            "occurred_on",
+            "summary",
+            "for_smt_attention",
+            "team__name",
+            "team__level",
+            "team__is_management_team",
+            "team__parent__name",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+        )
 
 
 class TeamUpdate(models.Model):

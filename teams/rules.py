@@ -7,6 +7,9 @@ templates ask `{% may %}`: none of them reads the person's standing to decide.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -126,27 +129,33 @@ def followed_teams(user, path: str = "pk") -> Q:
     return Q(**{f"{path}__in": followed_team_ids(user)})
 
 
-def followed_team_ids(user) -> list[int]:
-    """The ids of the teams whose work the person follows (not for whole-cascade readers),
-    read once a request: a list of ids gives the planner true numbers where a subquery
-    made it read every update before keeping ten."""
-    cached = getattr(user, "_followed_team_ids", None)
-    if cached is None:
-        own = list(standing(user).own_team_ids)
-        cached = list(Team.objects.below_any(own).values_list("pk", flat=True)) if own else []
-        user._followed_team_ids = cached
-    return cached
+def followed_team_ids(user):
+    """The teams whose work the person follows (not for whole-cascade readers), as a
+    subquery on the teams' ancestry columns: a few index lookups in one table, which
+    plans in a fraction of the time a literal list of thousands of ids takes."""
+    own = list(standing(user).own_team_ids)
+    return Team.objects.below_any(own).values("pk") if own else Team.objects.none().values("pk")
+
+
+def readable_update_parts(user) -> list[Q]:
+    """Rule: who may read a team update, as the ways an update may be readable: the
+    cabinet, sponsors and admins read every one; others read those of the teams they
+    follow, and those they wrote. Written once: lists ask each part on its own (each is
+    served by one index, where their OR sent PostgreSQL through every update), and the
+    `teams.view_update` permission asks their union of one update."""
+    person = standing(user)
+    if person.reads_whole_cascade:
+        return [Q()]
+    parts = [Q(author=user)]
+    if person.own_team_ids:
+        parts.insert(0, Q(team__in=followed_team_ids(user)))
+    return parts
 
 
 def readable_updates(user) -> Q:
-    """Rule: who may read a team update. Written once: the selector filters by it and the
-    `teams.view_update` permission asks it of one update."""
-    person = standing(user)
-    if person.reads_whole_cascade:
-        return Q()
-    if not person.own_team_ids:
-        return Q(author=user)
-    return followed_teams(user, "team") | Q(author=user)
+    """All the parts of the rule in one filter, for a single update or a short list."""
+    parts = readable_update_parts(user)
+    return functools.reduce(operator.or_, parts[1:], parts[0])
 
 
 @rules.predicate

@@ -24,7 +24,8 @@ from .models import (
     current_on,
     today,
 )
-from .rules import loggable_teams, readable_updates
+from .paging import UncountedPage, newest_of, paginate_newest_of
+from .rules import loggable_teams, readable_update_parts, readable_updates
 from .standing import CABINET_SEAT, standing
 
 # --- Sponsors and pairings ---------------------------------------------------------------
@@ -233,7 +234,7 @@ def cascade_list(
         teams = teams.in_zone()
     if quiet:
         teams = teams.quiet()
-    return teams.in_cascade_order("parent__name", "name")
+    return teams.in_cascade_order("name")
 
 
 @dataclass
@@ -316,9 +317,38 @@ def parent_seat_holders(parent: Team, person_ids: list[int]) -> list[int]:
 # --- Team updates ----------------------------------------------------------------------
 
 
+UPDATE_ORDER = ("-occurred_on", "-id")
+
+
 def updates_visible_to(user) -> QuerySet[TeamUpdate]:
     """Updates roll up: each team sees its own and those of the teams below it."""
     return TeamUpdate.objects.with_context().filter(readable_updates(user))
+
+
+def update_page(request, user, *, narrow: Q | None = None, per_page: int = 20) -> UncountedPage:
+    """A page of the updates the person may read (narrowed by `narrow`), newest first."""
+    base = TeamUpdate.objects.for_cards()
+    if narrow is not None:
+        base = base.filter(narrow)
+    return paginate_newest_of(
+        request, base, readable_update_parts(user), order=UPDATE_ORDER, per_page=per_page
+    )
+
+
+def newest_updates(user, *, narrow: Q | None = None, limit: int = 6) -> list[TeamUpdate]:
+    base = TeamUpdate.objects.for_cards()
+    if narrow is not None:
+        base = base.filter(narrow)
+    return newest_of(base, readable_update_parts(user), order=UPDATE_ORDER, limit=limit)
+
+
+def within_team(team: Team) -> Q | None:
+    """Updates of the team and every team below it (None: the SMT's, which is all)."""
+    if team.is_management_team:
+        return None
+    # A subquery on the ancestry columns: PostgreSQL joins it team by team through the
+    # updates' (team, date) index, where a literal list let it walk every update by date.
+    return Q(team__in=Team.objects.within(team).values("pk"))
 
 
 def teams_for_logging(user) -> QuerySet[Team]:
@@ -328,9 +358,6 @@ def teams_for_logging(user) -> QuerySet[Team]:
     )
 
 
-def updates_for_team_page(team: Team, user) -> QuerySet[TeamUpdate]:
-    return updates_visible_to(user).filter(team__in=Team.objects.within(team))
-
-
-def smt_attention_updates(user, *, limit: int = 8) -> list[TeamUpdate]:
-    return list(updates_visible_to(user).for_smt_attention()[:limit])
+def smt_attention_updates(user, *, limit: int = 8, narrow: Q | None = None) -> list[TeamUpdate]:
+    flagged = Q(for_smt_attention=True) & (narrow or Q())
+    return newest_updates(user, narrow=flagged, limit=limit)

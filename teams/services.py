@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from .freshness import moved
 from .models import (
     APPOINTING_ROLES,
     Agency,
@@ -58,6 +59,7 @@ def division_save(*, division: Division) -> Division:
     except IntegrityError as error:  # the same name saved at the same moment
         raise ValidationError({"name": "A division with this name already exists."}) from error
     sponsor_rule_may_have_changed()
+    moved("people")
     return division
 
 
@@ -334,7 +336,10 @@ def membership_add(
 def membership_end(*, membership: Membership, ended_on: date | None = None) -> None:
     if membership.ended_on is not None:
         raise ValidationError("This membership has already ended.")
-    _end_dated(membership, ended_on or today())
+    ended_on = ended_on or today()
+    if ended_on > today():
+        raise ValidationError({"left_on": "Record a member leaving on or after the day."})
+    _end_dated(membership, ended_on)
     standing_changed(membership.person)
 
 
@@ -363,4 +368,5 @@ def team_update_save(*, update: TeamUpdate) -> TeamUpdate:
     update.full_clean()
     update.save()
     Team.objects.filter(pk=update.team_id).refresh_activity()
+    moved("updates")
     return update

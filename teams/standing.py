@@ -119,6 +119,10 @@ def standing_changed(*people) -> None:
     """Something that makes up these people's standing changed (a role, a seat, a sponsor
     appointment, the teams they support): drop what the cache holds of it. A change that
     takes effect on a later day needs nothing: that day's standing is computed afresh."""
+    from .freshness import moved
+
+    # Names, roles and seats are on pages kept in the cache (the directory, the sponsors).
+    moved("people")
     day = today()
     keys = [_key(person.pk, day) for person in people if person is not None and person.pk]
     if keys:
@@ -127,9 +131,8 @@ def standing_changed(*people) -> None:
         # transaction was open may have cached them in between.
         transaction.on_commit(lambda: cache.delete_many(keys))
     for person in people:
-        for kept in ("_standing", "_followed_team_ids"):
-            if person is not None and hasattr(person, kept):
-                delattr(person, kept)
+        if person is not None and hasattr(person, "_standing"):
+            del person._standing
 
 
 def _key(person_id: int, day) -> str:

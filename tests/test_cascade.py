@@ -249,9 +249,23 @@ def test_a_future_development_review_is_refused(world):
 def test_a_member_who_leaves_no_longer_counts(world, client):
     membership = Membership.objects.get(team=world.building, person=world.user("building"))
     client.force_login(world.user("sts"))
-    response = client.post(f"/teams/memberships/{membership.pk}/end/")
+    page = client.get(f"/teams/memberships/{membership.pk}/end/").content.decode()
+    assert "Record that Ben Carter has left Lincoln Elementary Team" in page
+    response = client.post(
+        f"/teams/memberships/{membership.pk}/end/", {"left_on": today().isoformat()}
+    )
     assert response.status_code == 302
     assert not Membership.objects.current().filter(pk=membership.pk).exists()
+
+
+def test_leaving_a_team_cannot_be_recorded_ahead_of_the_day(world, client):
+    membership = Membership.objects.get(team=world.building, person=world.user("building"))
+    client.force_login(world.user("sts"))
+    later = (today() + timedelta(days=7)).isoformat()
+    response = client.post(f"/teams/memberships/{membership.pk}/end/", {"left_on": later})
+    assert response.status_code == 200
+    assert "on or after the day" in response.content.decode()
+    assert Membership.objects.current().filter(pk=membership.pk).exists()
 
 
 def test_roles_held_through_dates_not_flags():

@@ -144,3 +144,29 @@ def test_a_refused_edit_stays_an_edit(world, client):
     assert "Edit your update for Lincoln Elementary Team" in page
     update.refresh_from_db()
     assert update.occurred_on != today() + timedelta(days=2)
+
+
+def test_a_list_read_in_parts_is_the_list_the_rule_gives(world, rf):
+    """The updates list reads each way an update may be readable on its own; the pages it
+    makes are exactly the rule's, newest first, whatever overlaps."""
+    from teams.selectors import UPDATE_ORDER, update_page
+
+    district = world.user("district")
+    # Dana wrote one update for a team she no longer follows: hers to read all the same.
+    TeamUpdateFactory(team=world.far_district, author=district, summary="Before the move.")
+    for _ in range(30):
+        TeamUpdateFactory(team=world.building, author=world.user("building"))
+    expected = list(
+        updates_visible_to(district).order_by(*UPDATE_ORDER).values_list("pk", flat=True)
+    )
+    seen, number = [], 1
+    while True:
+        request = rf.get("/teams/updates/", {"page": number})
+        request.user = district
+        page = update_page(request, district, per_page=7)
+        seen += [update.pk for update in page.object_list]
+        if not page.has_next:
+            break
+        number += 1
+    assert seen == expected
+    assert "Before the move." in [u.summary for u in updates_visible_to(district)]

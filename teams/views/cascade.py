@@ -1,23 +1,24 @@
 import rules
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
 
 from .. import selectors, services
 from ..forms import (
     CascadeFilterForm,
     DevelopmentReviewForm,
+    LeavingForm,
     MembershipForm,
     PeopleFilterForm,
     TeamForm,
 )
-from ..models import DevelopmentReview, Team
-from ..paging import paginate, paginate_newest
+from ..freshness import remembered, versions
+from ..models import DevelopmentReview, Team, today
+from ..paging import paginate
 from .access import membership_for, require, team_for
-from .submit import submitted
+from .submit import DONE_NOTHING, submitted
 
 BRANCHES_PER_PAGE = 10
 
@@ -36,11 +37,22 @@ def cascade(request: HttpRequest) -> HttpResponse:
         context["page"] = paginate(request, teams, 50)
         context["mode"] = "list"
     elif region is not None:
-        context.update(mode="tree", outline=selectors.cascade_region(region))
-    else:
-        page = paginate(request, selectors.branch_roots(), BRANCHES_PER_PAGE)
         context.update(
-            mode="tree", page=page, outline=selectors.cascade_outline(list(page.object_list))
+            mode="tree",
+            region=region,
+            versions=versions("cascade", "activity", "development"),
+            # Built only when the cached tree is missing (SimpleLazyObject).
+            outline=SimpleLazyObject(lambda: selectors.cascade_region(region)),
+        )
+    else:
+        roots = selectors.branch_roots()
+        count = remembered("branch-count", ("cascade",), roots.count)
+        page = paginate(request, roots, BRANCHES_PER_PAGE, count=count)
+        context.update(
+            mode="tree",
+            page=page,
+            versions=versions("cascade", "activity", "development"),
+            outline=SimpleLazyObject(lambda: selectors.cascade_outline(list(page.object_list))),
         )
     template = "teams/_cascade_results.html" if request.htmx else "teams/cascade.html"
     return render(request, template, context)
@@ -61,11 +73,20 @@ def team_below(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.read_cascade")
-    updates = paginate_newest(request, selectors.updates_for_team_page(team, request.user), 10)
+    updates = selectors.update_page(
+        request, request.user, narrow=selectors.within_team(team), per_page=10
+    )
     return render(
         request,
         "teams/team_detail.html",
-        {"page_data": selectors.team_page(team), "team": team, "updates": updates},
+        {
+            "team": team,
+            "updates": updates,
+            # The team's members, links and reviews: built only when the page's cached
+            # parts are missing (SimpleLazyObject), kept until any of their records change.
+            "page_data": SimpleLazyObject(lambda: selectors.team_page(team)),
+            "versions": versions("cascade", "people", "development", "activity"),
+        },
     )
 
 
@@ -119,16 +140,23 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a member left the team, and when."""
     membership = membership_for(request.user, pk)
-    try:
-        services.membership_end(membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{membership.person} has left {membership.team}.")
-    return redirect(membership.team)
+    form = LeavingForm(request.POST or None, initial={"left_on": today()})
+    if (
+        submitted(
+            request,
+            form,
+            lambda: services.membership_end(
+                membership=membership, ended_on=form.cleaned_data["left_on"]
+            ),
+            success=f"{membership.person} has left {membership.team}.",
+        )
+        is not DONE_NOTHING
+    ):
+        return redirect(membership.team)
+    return render(request, "teams/member_end.html", {"form": form, "membership": membership})
 
 
 @login_required

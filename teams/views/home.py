@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ..freshness import hashed, remembered
 from ..models import Level, Role, Team, quiet_on, today
 from ..registry import HomePanel, portal
-from ..selectors import current_pairings, seat_names, smt_attention_updates, updates_visible_to
+from ..selectors import current_pairings, newest_updates, seat_names, smt_attention_updates
 from ..sponsor_rule import current_sponsor_rule
 from ..standing import standing
 
@@ -76,7 +77,13 @@ def _sponsor_rule(request: HttpRequest) -> dict | None:
 def _attention(request: HttpRequest) -> dict | None:
     if not rules.has_perm("teams.read_whole_cascade", request.user):
         return None
-    return {"updates": smt_attention_updates(request.user)}
+    # The same for everyone who reads the whole cascade: kept until an update changes.
+    updates = remembered(
+        "attention:whole-cascade",
+        ("updates", "cascade"),
+        lambda: smt_attention_updates(request.user),
+    )
+    return {"updates": updates}
 
 
 def _champion(request: HttpRequest) -> dict | None:
@@ -84,8 +91,17 @@ def _champion(request: HttpRequest) -> dict | None:
     those teams flagged for the SMT."""
     if not rules.has_perm("teams.champion_specialists", request.user):
         return None
+    # The same for this sponsor until the pairings, teams, activity or updates change.
+    return remembered(
+        f"champion:{request.user.pk}",
+        ("people", "cascade", "activity", "updates"),
+        lambda: _championed(request.user),
+    )
+
+
+def _championed(user) -> dict:
     day = today()
-    pairings = list(current_pairings(day).filter(sponsor=request.user))
+    pairings = list(current_pairings(day).filter(sponsor=user))
     specialists = [p.specialist for p in pairings]
     counts = {
         row["specialists"]: row
@@ -97,12 +113,8 @@ def _champion(request: HttpRequest) -> dict | None:
     for pairing in pairings:
         row = counts.get(pairing.specialist.pk, {})
         pairing.team_count, pairing.quiet_count = row.get("teams", 0), row.get("quiet", 0)
-    flagged = list(
-        updates_visible_to(request.user)
-        .for_smt_attention()
-        .filter(team__specialists__in=specialists)
-        .distinct()[:6]
-    )
+    their_teams = Team.specialists.through.objects.filter(user__in=specialists).values("team_id")
+    flagged = smt_attention_updates(user, narrow=Q(team__in=their_teams), limit=6)
     return {"pairings": pairings, "flagged": flagged}
 
 
@@ -120,33 +132,45 @@ def _teams_table(teams) -> tuple[list[Team], int]:
 
 
 def _supported(request: HttpRequest) -> dict | None:
-    ids = standing(request.user).supported_team_ids
-    if not ids:
-        return None
-    teams, total = _teams_table(Team.objects.filter(pk__in=ids))
-    return {"teams": teams, "total": total}
+    return _table_of(standing(request.user).supported_team_ids)
 
 
 def _my_teams(request: HttpRequest) -> dict | None:
-    ids = standing(request.user).member_team_ids
+    return _table_of(standing(request.user).member_team_ids)
+
+
+def _table_of(ids) -> dict | None:
+    """A table of these teams: the same for anyone with the same teams, kept until the
+    teams, their activity, reviews or STSs change."""
     if not ids:
         return None
-    teams, total = _teams_table(Team.objects.filter(pk__in=ids))
-    return {"teams": teams, "total": total}
+    ids = sorted(ids)
+
+    def table() -> dict:
+        teams, total = _teams_table(Team.objects.filter(pk__in=ids))
+        return {"teams": teams, "total": total}
+
+    return remembered(
+        f"team-table:{hashed(ids)}", ("cascade", "activity", "development", "people"), table
+    )
 
 
 def _quiet(request: HttpRequest) -> dict | None:
-    """Teams gone quiet: those the person follows, by level."""
+    """Teams gone quiet: those the person follows, by level. The same for everyone who
+    follows the same teams, so kept under them until activity or the cascade changes."""
     user = request.user
     if rules.has_perm("teams.read_whole_cascade", user):
-        teams = Team.objects.all()
+        own, teams = "all", Team.objects.all()
     else:
-        own = standing(user).own_team_ids
+        own = sorted(standing(user).own_team_ids)
         if not own:
             return None
-        teams = Team.objects.below_any(list(own))
-    day = today()
-    quiet = quiet_on(day)
+        teams = Team.objects.below_any(own)
+    return remembered(f"quiet:{hashed(own)}", ("activity", "cascade"), lambda: _quiet_counts(teams))
+
+
+def _quiet_counts(teams) -> dict:
+    quiet = quiet_on(today())
     counts = teams.aggregate(
         total=Count("pk"),
         quiet=Count("pk", filter=quiet),
@@ -159,7 +183,15 @@ def _quiet(request: HttpRequest) -> dict | None:
 def _recent(request: HttpRequest) -> dict | None:
     if not standing(request.user).own_team_ids:
         return None
-    return {"updates": list(updates_visible_to(request.user)[:6])}
+    # Whole-cascade readers share one list; anyone else's is their own (the updates they
+    # wrote are theirs to read), kept until an update or their teams change.
+    whole = rules.has_perm("teams.read_whole_cascade", request.user)
+    updates = remembered(
+        "recent:whole-cascade" if whole else f"recent:{request.user.pk}",
+        ("updates", "cascade", "people"),
+        lambda: newest_updates(request.user, limit=6),
+    )
+    return {"updates": updates}
 
 
 def _administration(request: HttpRequest) -> dict | None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import selectors, services
 from ..forms import DepartureForm, PeopleFilterForm, RoleAssignmentForm, RoleCorrectionForm
+from ..freshness import hashed, remembered
 from ..models import Role
 from ..paging import paginate
 from .access import assignment_for, person_for
@@ -28,11 +29,16 @@ def people(request: HttpRequest) -> HttpResponse:
     filters = PeopleFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     division = chosen.get("division")
-    directory = selectors.people_directory(
-        search=chosen.get("q", ""), division_id=division.pk if division else None
+    search, division_id = chosen.get("q", ""), division.pk if division else None
+    directory = selectors.people_directory(search=search, division_id=division_id)
+    # Counting 30,000 people for every page of the directory: kept until someone changes.
+    count = remembered(
+        f"directory-count:{hashed((search, division_id))}", ("people",), directory.count
     )
     return render(
-        request, "teams/people.html", {"filters": filters, "page": paginate(request, directory)}
+        request,
+        "teams/people.html",
+        {"filters": filters, "page": paginate(request, directory, count=count)},
     )
 
 

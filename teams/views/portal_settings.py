@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import audit, services
 from ..forms import AdminSetPasswordForm, AgencyForm, DivisionForm, PeopleFilterForm, PersonForm
+from ..freshness import remembered
 from ..models import Agency, Division, User
 from ..paging import paginate, paginate_newest
 from ..selectors import people_directory
@@ -48,7 +49,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "agency": Agency.current(),
             "division_count": Division.objects.active().count(),
-            "people_count": User.objects.filter(is_active=True).count(),
+            "people_count": remembered(
+                "active-people", ("people",), User.objects.filter(is_active=True).count
+            ),
             "locked_count": AccessAttempt.objects.filter(
                 failures_since_start__gte=settings.AXES_FAILURE_LIMIT
             ).count(),

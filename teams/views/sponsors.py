@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from .. import selectors, services, sponsor_rule
 from ..forms import SponsorAppointmentForm, SponsorEndForm, SponsorPairingForm
+from ..freshness import versions
 from ..paging import paginate
 from .access import appointment_for, pairing_for, require
 from .submit import submitted
@@ -53,6 +54,7 @@ def sponsors(request: HttpRequest) -> HttpResponse:
             "pairings": selectors.current_pairings(),
             "unpaired": selectors.specialists_without_sponsor(),
             "history": paginate(request, sponsor_rule.sponsor_history(), 15),
+            "versions": versions("people"),
         },
     )
 
@@ -126,13 +128,17 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a pairing, after a confirming page."""
     pairing = pairing_for(request.user, pk)
-    try:
-        services.sponsor_pairing_end(pairing=pairing, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{pairing.sponsor} no longer champions {pairing.specialist}.")
-    return redirect("teams:sponsors")
+    if request.method == "POST":
+        try:
+            services.sponsor_pairing_end(pairing=pairing, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{pairing.sponsor} no longer champions {pairing.specialist}."
+            )
+        return redirect("teams:sponsors")
+    return render(request, "teams/pairing_end.html", {"pairing": pairing})

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from .. import selectors, services
 from ..forms import TeamUpdateForm, UpdateFilterForm
-from ..paging import paginate_newest
 from .access import require, team_for, update_for
 from .submit import submitted
 
@@ -14,17 +14,14 @@ from .submit import submitted
 @require_safe
 def update_list(request: HttpRequest) -> HttpResponse:
     filters = UpdateFilterForm(request.GET or None)
-    updates = selectors.updates_visible_to(request.user)
+    narrow = Q()
     if filters.is_valid():
         if filters.cleaned_data["attention"]:
-            updates = updates.for_smt_attention()
+            narrow &= Q(for_smt_attention=True)
         if filters.cleaned_data["level"]:
-            updates = updates.filter(team__level=filters.cleaned_data["level"])
-    return render(
-        request,
-        "teams/update_list.html",
-        {"filters": filters, "page": paginate_newest(request, updates, 20)},
-    )
+            narrow &= Q(team__level=filters.cleaned_data["level"])
+    page = selectors.update_page(request, request.user, narrow=narrow, per_page=20)
+    return render(request, "teams/update_list.html", {"filters": filters, "page": page})
 
 
 @login_required

@@ -9,6 +9,7 @@ from teams.models import (
     Cadence,
     Division,
     Level,
+    Membership,
     Role,
     RoleAssignment,
     SponsorAppointment,
@@ -87,6 +88,10 @@ def _person_payload(world: World, **extra) -> dict:
         "is_active": "on",
         **extra,
     }
+
+
+def _lincoln_seat(world: World) -> int:
+    return Membership.objects.get(team=world.building, person=world.user("building")).pk
 
 
 def _smt_role(world: World) -> int:
@@ -266,6 +271,13 @@ CASES: dict[str, FormCase] = {
             # A linking member must sit on the team above, which Sarah does not.
             "role": lambda w: [TeamRole.LINKING],
         },
+    ),
+    "teams:member-end": FormCase(
+        role="sts",
+        url=lambda w: reverse("teams:member-end", args=[_lincoln_seat(w)]),
+        watch=lambda w: list(Membership.objects.filter(person=w.user("building"))),
+        valid=lambda w: {"left_on": iso(today())},
+        no_future=("left_on",),
     ),
     "teams:development-new": FormCase(
         role="sts",

@@ -84,7 +84,7 @@ ROWS: dict[str, Row] = {
     "teams:team-below": page(signed_in(), args=lambda w: [w.region.pk]),
     "teams:team-edit": Row(get=TEAM_EDITORS, args=lambda w: [w.district.pk]),
     "teams:member-add": Row(get=TEAM_EDITORS, args=lambda w: [w.district.pk]),
-    "teams:member-end": post_only(only("admin", "sts", answer=REDIRECT), args=_membership),
+    "teams:member-end": Row(get=TEAM_EDITORS, args=_membership),
     "teams:development-new": Row(get=TEAM_EDITORS, args=lambda w: [w.district.pk]),
     # Team updates: logged by the team's members and STS, read up the cascade.
     "teams:updates": page(signed_in()),
@@ -107,7 +107,7 @@ ROWS: dict[str, Row] = {
     "teams:sponsor-appoint": Row(get=APPOINTERS),
     "teams:sponsor-end": Row(get=APPOINTERS, args=_appointment),
     "teams:pairing-new": Row(get=only("csso", "deputy", "admin")),
-    "teams:pairing-end": post_only(only("csso", "deputy", "admin", answer=REDIRECT), args=_pairing),
+    "teams:pairing-end": Row(get=only("csso", "deputy", "admin"), args=_pairing),
     # The portal's own admin pages.
     "settings:overview": page(ADMIN_ONLY),
     "settings:agency": Row(get=ADMIN_ONLY),
