@@ -1,7 +1,41 @@
 from django.urls import path
 
-from . import views
+from .views import assessments, implementation, instruments, live, overview
 
 app_name = "datasystem"
 
-urlpatterns = [path("", views.development, name="index")]
+urlpatterns = [
+    path("", overview.index, name="index"),
+    path("teams/<int:pk>/", assessments.team_data, name="team"),
+    path("teams/<int:pk>/assessments/new/", assessments.administration_start, name="start"),
+    path("assessments/<int:pk>/", assessments.administration, name="administration"),
+    path("assessments/<int:pk>/scores/", assessments.score_sheet, name="scores"),
+    path("assessments/<int:pk>/complete/", assessments.administration_complete, name="complete"),
+    path(
+        "assessments/<int:pk>/items/<int:item_pk>/correct/",
+        assessments.score_correct,
+        name="correct",
+    ),
+    path("assessments/<int:pk>/live/", live.live, name="live"),
+    path("assessments/<int:pk>/live/state/", live.live_state, name="live-state"),
+    path("assessments/<int:pk>/live/open/<int:item_pk>/", live.live_open, name="live-open"),
+    path("assessments/<int:pk>/live/vote/", live.live_vote, name="live-vote"),
+    path("assessments/<int:pk>/live/reveal/", live.live_reveal, name="live-reveal"),
+    path("assessments/<int:pk>/live/record/", live.live_record, name="live-record"),
+    path("instruments/", instruments.instruments, name="instruments"),
+    path("instruments/import/", instruments.instrument_import, name="instrument-import"),
+    path("instruments/<int:pk>/", instruments.instrument, name="instrument"),
+    path("instruments/<int:pk>/items/<int:item_pk>/edit/", instruments.item_edit, name="item-edit"),
+    path("implementation/", implementation.implementation, name="implementation"),
+    path("training/", implementation.training_list, name="training"),
+    path("training/import/", implementation.training_import, name="training-import"),
+    path("coaching/", implementation.coaching_list, name="coaching"),
+    path("coaching/import/", implementation.coaching_import, name="coaching-import"),
+    path(
+        "teams/<int:pk>/implementation/",
+        implementation.team_implementation,
+        name="team-implementation",
+    ),
+    path("teams/<int:pk>/training/new/", implementation.training_new, name="training-new"),
+    path("teams/<int:pk>/coaching/new/", implementation.coaching_new, name="coaching-new"),
+]

@@ -1,0 +1,237 @@
+"""The data system's forms: they own input validation; services keep the domain's rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from teams.forms import DateInput, PeopleChoiceField, PersonChoiceField, PortalModelForm
+from teams.models import NOTE_LIMIT, Team, User
+
+from .importers import MAX_FILE_BYTES
+from .models import CoachingSession, Instrument, Item, TrainingEvent
+
+NOT_APPLICABLE = ("na", "Not applicable")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in (value or ""):
+        raise ValidationError("Remove the NUL character.")
+    return value
+
+
+class TextOrFileForm(forms.Form):
+    """An import: a file, or its text pasted (for people whose machines block uploads).
+    Either way the same reader checks it."""
+
+    file = forms.FileField(required=False, help_text="Choose the file to import.")
+    text = forms.CharField(
+        label="Or paste its contents",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=MAX_FILE_BYTES,
+    )
+    accept = ".csv,text/csv"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = self.accept
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text") or ""
+        if upload:
+            if upload.size > 5 * MAX_FILE_BYTES:
+                raise ValidationError({"file": "The file is over 5 MB."})
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ValidationError({"file": "The file is not UTF-8 text."}) from error
+            data["filename"] = upload.name
+        elif text.strip():
+            _no_nul(text)
+            data["content"], data["filename"] = text, ""
+        elif not self.errors:
+            raise ValidationError("Choose a file, or paste its contents.")
+        return data
+
+
+class InstrumentImportForm(TextOrFileForm):
+    accept = ".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+
+
+class CsvImportForm(TextOrFileForm):
+    pass
+
+
+class ItemWordingForm(forms.Form):
+    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1_000)
+    note = forms.CharField(
+        label="What changed and why", max_length=300, required=False,
+        help_text="Kept with the new version.",
+    )  # fmt: skip
+
+    def __init__(self, *args, item: Item, **kwargs) -> None:
+        super().__init__(*args, initial={"prompt": item.prompt}, **kwargs)
+        for level in item.rubric:
+            self.fields[f"meaning_{level['score']}"] = forms.CharField(
+                label=f"What {level['score']} means", max_length=300, initial=level["meaning"]
+            )
+        self.item = item
+
+    def clean_prompt(self) -> str:
+        return _no_nul(self.cleaned_data["prompt"]).strip()
+
+    def meanings(self) -> list[str]:
+        return [_no_nul(self.cleaned_data[f"meaning_{lvl['score']}"]) for lvl in self.item.rubric]
+
+
+class AdministrationForm(forms.Form):
+    instrument = forms.ModelChoiceField(queryset=Instrument.objects.none())
+    held_on = forms.DateField(label="Date", widget=DateInput())
+    facilitator = PersonChoiceField(queryset=User.objects.none())
+    participants = PeopleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone who votes. The facilitator votes too only when ticked here.",
+    )
+
+    def __init__(self, *args, team: Team, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = Instrument.objects.filter(
+            levels__contains=team.level
+        ).order_by("kind", "name")
+        self.fields["facilitator"].queryset = people
+        self.fields["participants"].queryset = people
+
+    def clean_held_on(self):
+        from teams.models import within_date_window
+
+        day = self.cleaned_data["held_on"]
+        within_date_window(day)
+        return day
+
+
+def score_choices(item: Item) -> list[tuple[str, str]]:
+    return [
+        ("", "Not scored yet"),
+        *((str(level["score"]), f"{level['score']}: {level['meaning']}") for level in item.rubric),
+        NOT_APPLICABLE,
+    ]
+
+
+class ScoreSheetForm(forms.Form):
+    """Every item of an administration: its score (or not applicable) and a note."""
+
+    def __init__(self, *args, items: list[Item], scores: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            current = scores.get(item.pk)
+            value = ""
+            if current is not None:
+                value = "na" if current.not_applicable else str(current.score)
+            self.fields[f"score_{item.pk}"] = forms.ChoiceField(
+                label=f"Item {item.number} score",
+                choices=score_choices(item),
+                required=False,
+                initial=value,
+            )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=f"Item {item.number} note",
+                required=False,
+                max_length=NOTE_LIMIT,
+                initial=current.note if current else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, value in data.items():
+            if name.startswith("note_"):
+                _no_nul(value or "")
+        return data
+
+    def entries(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (
+                self.cleaned_data.get(f"score_{item.pk}") or "",
+                (self.cleaned_data.get(f"note_{item.pk}") or "").strip(),
+            )
+            for item in self.items
+            if self.has_changed()
+            and (f"score_{item.pk}" in self.changed_data or f"note_{item.pk}" in self.changed_data)
+        }
+
+    def rows(self):
+        for item in self.items:
+            yield item, self[f"score_{item.pk}"], self[f"note_{item.pk}"]
+
+
+class ConsensusForm(forms.Form):
+    score = forms.ChoiceField(label="The team's score", widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the team agreed, and why.",
+    )  # fmt: skip
+
+    def __init__(self, *args, item: Item, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = score_choices(item)[1:]
+
+    def clean_note(self) -> str:
+        return _no_nul(self.cleaned_data["note"])
+
+
+class VoteForm(forms.Form):
+    score = forms.TypedChoiceField(label="Your vote", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, item: Item, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [
+            (str(level["score"]), f"{level['score']}: {level['meaning']}") for level in item.rubric
+        ]
+
+
+class CorrectionForm(ConsensusForm):
+    reason = forms.CharField(
+        max_length=300, help_text="Kept in the audit history with the correction."
+    )
+
+    def clean_reason(self) -> str:
+        return _no_nul(self.cleaned_data["reason"])
+
+
+class TrainingForm(PortalModelForm):
+    attendees = PeopleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="The team's members and STSs who attended.",
+    )
+
+    class Meta:
+        model = TrainingEvent
+        fields = ["innovation", "held_on", "trainer", "hours", "covered_essential_functions"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people
+        self.fields["hours"].widget.attrs["step"] = "0.5"
+
+
+class CoachingForm(PortalModelForm):
+    class Meta:
+        model = CoachingSession
+        fields = ["coach", "coachee", "held_on", "innovation", "focus", "minutes"]
+        widgets = {"held_on": DateInput()}
+        field_classes = {"coach": PersonChoiceField, "coachee": PersonChoiceField}
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = people
+        self.fields["coachee"].queryset = people
+
+
+class InnovationFilter(forms.Form):
+    innovation = forms.CharField(required=False, max_length=150)
