@@ -12,6 +12,8 @@ from .importers import MAX_FILE_BYTES
 from .models import CoachingSession, Instrument, Item, TrainingEvent
 
 NOT_APPLICABLE = ("na", "Not applicable")
+# What may be pasted rather than uploaded: an instrument or a CSV of a few thousand rows.
+MAX_PASTED = 200_000
 
 
 def _no_nul(value: str) -> str:
@@ -29,7 +31,7 @@ class TextOrFileForm(forms.Form):
         label="Or paste its contents",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        max_length=MAX_FILE_BYTES,
+        max_length=MAX_PASTED,
     )
     accept = ".csv,text/csv"
 
@@ -131,13 +133,13 @@ class ScoreSheetForm(forms.Form):
             value = ""
             if current is not None:
                 value = "na" if current.not_applicable else str(current.score)
-            self.fields[f"score_{item.pk}"] = forms.ChoiceField(
+            self.fields[f"score_{item.key}"] = forms.ChoiceField(
                 label=f"Item {item.number} score",
                 choices=score_choices(item),
                 required=False,
                 initial=value,
             )
-            self.fields[f"note_{item.pk}"] = forms.CharField(
+            self.fields[f"note_{item.key}"] = forms.CharField(
                 label=f"Item {item.number} note",
                 required=False,
                 max_length=NOTE_LIMIT,
@@ -153,19 +155,20 @@ class ScoreSheetForm(forms.Form):
         return data
 
     def entries(self) -> dict[int, tuple[str, str]]:
+        """{item id: (score, note)} of the items whose score or note changed."""
+        changed = set(self.changed_data)
         return {
             item.pk: (
-                self.cleaned_data.get(f"score_{item.pk}") or "",
-                (self.cleaned_data.get(f"note_{item.pk}") or "").strip(),
+                self.cleaned_data.get(f"score_{item.key}") or "",
+                (self.cleaned_data.get(f"note_{item.key}") or "").strip(),
             )
             for item in self.items
-            if self.has_changed()
-            and (f"score_{item.pk}" in self.changed_data or f"note_{item.pk}" in self.changed_data)
+            if {f"score_{item.key}", f"note_{item.key}"} & changed
         }
 
     def rows(self):
         for item in self.items:
-            yield item, self[f"score_{item.pk}"], self[f"note_{item.pk}"]
+            yield item, self[f"score_{item.key}"], self[f"note_{item.key}"]
 
 
 class ConsensusForm(forms.Form):
@@ -231,7 +234,3 @@ class CoachingForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["coach"].queryset = people
         self.fields["coachee"].queryset = people
-
-
-class InnovationFilter(forms.Form):
-    innovation = forms.CharField(required=False, max_length=150)

@@ -165,3 +165,111 @@ def set_agency(**settings) -> None:
     for name, value in settings.items():
         setattr(agency, name, value)
     agency.save()
+
+
+# --- The data system ---------------------------------------------------------------------------
+# Instruments are built through the importer's own path (a definition), as admins load them.
+
+DISTRICT_INSTRUMENT = """
+key: test-district-capacity
+name: District Capacity Check (test)
+kind: capacity
+levels: [district, building]
+sections:
+  - key: leadership
+    title: Leadership
+    items:
+      - {key: lead-1, prompt: The team has written terms of reference.}
+      - {key: lead-2, prompt: Members have protected time.}
+  - key: data
+    title: Data
+    items:
+      - {key: data-1, prompt: The team reviews its data each quarter.}
+      - {key: data-2, prompt: Low items have action items.}
+"""
+
+
+STATE_INSTRUMENT = """
+key: test-state-capacity
+name: State Capacity Check (test)
+levels: [state, regional]
+sections:
+  - key: leadership
+    title: Leadership
+    items:
+      - {key: state-1, prompt: The state team has terms of reference.}
+"""
+
+
+def instrument(text: str = DISTRICT_INSTRUMENT):
+    from datasystem.importers import parse_instrument
+    from datasystem.services import instrument_from_definition
+
+    found, _ = instrument_from_definition(definition=parse_instrument(text), by=None)
+    return found
+
+
+def administration(*, team, instrument, facilitator, participants=(), held_on=None, scores=None):
+    """An administration of the instrument's latest version; `scores` ({item key: score or
+    "na"}) are recorded, and with every item scored it is completed."""
+    from datasystem.models import Administration, ItemScore, LiveRound, Status
+    from datasystem.services import total_percent
+
+    version = instrument.latest_version()
+    found = Administration.objects.create(
+        team=team,
+        instrument=instrument,
+        version=version,
+        held_on=held_on or today(),
+        facilitator=facilitator,
+        started_by=facilitator,
+    )
+    found.participants.set(participants or [facilitator])
+    LiveRound.objects.create(administration=found)
+    items = {item.key: item for item in version.items.all()}
+    for key, value in (scores or {}).items():
+        ItemScore.objects.create(
+            administration=found,
+            item=items[key],
+            score=None if value == "na" else value,
+            not_applicable=value == "na",
+            recorded_by=facilitator,
+        )
+    if scores and set(scores) == set(items):
+        found.status = Status.COMPLETED
+        found.completed_on = found.held_on
+        found.total_percent = total_percent(found)
+        found.save()
+    return found
+
+
+def training(*, team, recorded_by, attendees=(), innovation="structured literacy", **extra):
+    from datasystem.models import TrainingEvent
+
+    event = TrainingEvent.objects.create(
+        team=team,
+        innovation=innovation,
+        held_on=extra.pop("held_on", today() - timedelta(days=30)),
+        trainer=extra.pop("trainer", "Regional trainers"),
+        hours=extra.pop("hours", 6),
+        covered_essential_functions=extra.pop("covered_essential_functions", True),
+        recorded_by=recorded_by,
+        **extra,
+    )
+    event.attendees.set(attendees)
+    return event
+
+
+def coaching(*, team, coach, coachee=None, minutes=45, innovation="structured literacy", **extra):
+    from datasystem.models import CoachingSession
+
+    return CoachingSession.objects.create(
+        team=team,
+        coach=coach,
+        coachee=coachee,
+        held_on=extra.pop("held_on", today() - timedelta(days=10)),
+        innovation=innovation,
+        focus=extra.pop("focus", "small groups"),
+        minutes=minutes,
+        recorded_by=extra.pop("recorded_by", coach),
+    )

@@ -69,8 +69,7 @@ def live_state(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("step") == str(context["state"].step) and not administration.is_completed:
         return HttpResponse(status=204)
     context["completed"] = administration.is_completed
-    context["oob"] = True
-    return render(request, "datasystem/_live_state.html", context)
+    return render(request, "datasystem/_live_poll.html", context)
 
 
 def _act(request: HttpRequest, administration, act) -> HttpResponse:
