@@ -65,14 +65,16 @@ def _item_edit_url(world: World) -> str:
 def _training_csv(world: World) -> str:
     return (
         "team_code,innovation,date,trainer,hours,essential_functions,attendees\n"
-        f"LK-CEDAR,structured literacy,{iso(today() - timedelta(days=3))},Regional trainers,6,yes,district\n"
+        f"LK-CEDAR,structured literacy,{iso(today() - timedelta(days=3))},"
+        "Regional trainers,6,yes,district\n"
     )
 
 
 def _coaching_csv(world: World) -> str:
     return (
         "team_code,date,coach,coachee,innovation,focus,minutes\n"
-        f"LK-CEDAR,{iso(today() - timedelta(days=2))},sts,district,structured literacy,small groups,45\n"
+        f"LK-CEDAR,{iso(today() - timedelta(days=2))},"
+        "sts,district,structured literacy,small groups,45\n"
     )
 
 
