@@ -172,6 +172,12 @@ class AdministrationQuerySet(models.QuerySet):
         return self.select_related("team", "instrument", "facilitator").order_by("-held_on", "-pk")
 
 
+class AdministrationManager(models.Manager.from_queryset(AdministrationQuerySet)):
+    def get_queryset(self):
+        # Its name is its instrument's and team's: every list and label needs them.
+        return super().get_queryset().select_related("team", "instrument")
+
+
 class Administration(models.Model):
     """One giving of an instrument by a team, on a day, scored by consensus."""
 
@@ -192,7 +198,7 @@ class Administration(models.Model):
     # scores; these serve lists and trends across thousands of teams without a join).
     total_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
 
-    objects = AdministrationQuerySet.as_manager()
+    objects = AdministrationManager()
     history = HistoricalRecords(m2m_fields=[participants])
 
     class Meta:

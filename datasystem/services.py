@@ -60,6 +60,7 @@ def instrument_import(*, text: str, filename: str = "", by: User | None) -> tupl
     return instrument_from_definition(definition=definition, by=by)
 
 
+@transaction.atomic
 def instrument_from_definition(
     *, definition: InstrumentDefinition, by: User | None, note: str = "Imported from a file."
 ) -> tuple[Instrument, bool]:

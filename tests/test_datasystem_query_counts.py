@@ -1,0 +1,89 @@
+"""The data system's pages run the same number of queries on a small and a ten-times larger
+state, and never more than 20: results, summaries and lists are counted and summed in the
+database, never row by row."""
+
+from datetime import timedelta
+
+import pytest
+
+from teams.models import Level, TeamRole, today
+
+from . import factories
+from .data_world import data_world
+from .test_query_counts import MAX_QUERIES, queries_for
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("smt", "/data/"),
+    ("district", "/data/"),
+    ("district", "/data/teams/{district}/"),
+    ("district", "/data/assessments/{completed}/"),
+    ("district", "/data/assessments/{in_progress}/"),
+    ("district", "/data/assessments/{in_progress}/live/"),
+    ("sts", "/data/assessments/{in_progress}/live/state/"),
+    ("district", "/data/assessments/{in_progress}/scores/"),
+    ("smt", "/data/instruments/"),
+    ("smt", "/data/instruments/{instrument}/"),
+    ("smt", "/data/implementation/"),
+    ("sts", "/data/implementation/"),
+    ("district", "/data/implementation/"),
+    ("smt", "/data/training/"),
+    ("district", "/data/coaching/"),
+    ("district", "/data/teams/{district}/implementation/"),
+    ("sts", "/data/teams/{district}/training/new/"),
+    ("admin", "/settings/history/?kind=scores"),
+]
+
+ALL_TWO = {"lead-1": 2, "lead-2": 2, "data-1": 2, "data-2": 2}
+
+
+def grow(world, data, size: int) -> None:
+    """More of everything the pages list or sum: earlier assessments of the team, other
+    teams' assessments, members, training and coaching."""
+    sts = world.user("sts")
+    district = world.user("district")
+    for n in range(size):
+        factories.administration(
+            team=world.district,
+            instrument=data.instrument,
+            facilitator=district,
+            participants=[district, sts],
+            held_on=today() - timedelta(days=200 + 30 * (n + 1) + size),
+            scores={"lead-1": n % 3, "lead-2": 1, "data-1": 2, "data-2": "na"},
+        )
+        building = factories.TeamFactory(
+            level=Level.BUILDING, parent=world.district, specialists=[sts]
+        )
+        member = factories.MembershipFactory(team=building, role=TeamRole.LEAD).person
+        factories.MembershipFactory(team=world.district, role=TeamRole.MEMBER)
+        factories.administration(
+            team=building,
+            instrument=data.instrument,
+            facilitator=member,
+            held_on=today() - timedelta(days=n + 1),
+            scores=ALL_TWO,
+        )
+        factories.training(
+            team=building, recorded_by=sts, attendees=[member], innovation=f"innovation {n % 4}"
+        )
+        factories.training(team=world.district, recorded_by=sts, attendees=[district, member])
+        factories.coaching(team=world.district, coach=sts, coachee=member)
+        factories.coaching(team=building, coach=sts, innovation=f"innovation {n % 4}")
+
+
+@pytest.mark.parametrize(("role", "url"), PAGES)
+def test_data_pages_use_a_fixed_number_of_queries(role, url, world, client):
+    data = data_world(world)
+    url = url.format(
+        district=world.district.pk,
+        completed=data.completed.pk,
+        in_progress=data.in_progress.pk,
+        instrument=data.instrument.pk,
+    )
+    grow(world, data, 2)
+    small = queries_for(client, world.user(role), url)
+    grow(world, data, 20)
+    large = queries_for(client, world.user(role), url)
+    assert small == large, f"{url} as {role}: {small} queries, then {large} with more data"
+    assert large <= MAX_QUERIES, f"{url} as {role}: {large} queries"
