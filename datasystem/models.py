@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from teams.models import NOTE_LIMIT, Team, User, limited_text, today, within_date_window
 
-# A low item: scored 0 ("not in place"), or under half its points.
+# A low item: under half its points (0 of 2, "not in place"), the ones to plan for.
 LOW_SHARE = 0.5
 PROMPT_LIMIT = 1_000
 
@@ -312,7 +312,7 @@ class ItemScore(models.Model):
 
     @property
     def is_low(self) -> bool:
-        return not self.not_applicable and self.score < self.item.max_score * LOW_SHARE + 0.01
+        return not self.not_applicable and self.score < self.item.max_score * LOW_SHARE
 
 
 # --- Implementation data ------------------------------------------------------------------

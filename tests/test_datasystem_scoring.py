@@ -71,7 +71,7 @@ def test_results_compare_with_the_last_administration_and_flag_drops_and_lows(wo
     assert found.previous_total == 75.0 and found.percent == 62.5 and found.change == -12.5
     by_key = {r.item.key: r for r in found.items}
     assert by_key["lead-1"].stayed_low and by_key["lead-1"].red_without_plan
-    assert by_key["lead-2"].dropped and by_key["lead-2"].low
+    assert by_key["lead-2"].dropped and not by_key["lead-2"].low
     assert not by_key["data-1"].dropped and not by_key["data-1"].low
     assert [p["total"] for p in found.trend] == [62.5, 75.0, 62.5]
     assert found.sections[0].previous == 50.0 and found.sections[0].change == -25.0

@@ -47,6 +47,9 @@ def _context(request: HttpRequest, administration) -> dict:
     if facilitates:
         context["items"] = list(administration.version.items.order_by("number"))
         context["scored_ids"] = set(administration.scores.values_list("item_id", flat=True))
+        context["next_item"] = next(
+            (i for i in context["items"] if i.pk not in context["scored_ids"]), None
+        )
     return context
 
 

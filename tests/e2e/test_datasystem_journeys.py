@@ -34,7 +34,7 @@ def test_a_consensus_round_with_two_participants_in_two_browsers(world, data, si
     participant.goto(f"/data/assessments/{data.in_progress.pk}/live/")
     expect(participant.get_by_role("heading", name="Waiting for the facilitator")).to_be_visible()
 
-    facilitator.get_by_role("button", name="Open item 1").click()
+    facilitator.get_by_role("button", name="Open item 1", exact=True).click()
     expect(facilitator.get_by_role("heading", name="Item 1 of 4")).to_be_visible()
     # The participant's page follows without a reload.
     expect(participant.get_by_role("heading", name="Item 1 of 4")).to_be_visible(timeout=10_000)

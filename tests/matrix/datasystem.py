@@ -63,7 +63,8 @@ ROWS: dict[str, Row] = {
     "datasystem:complete": post_only(_acting("district"), args=_in_progress),
     "datasystem:correct": Row(get=only("admin") | {"building": MISSING}, args=_completed_item),
     "datasystem:live": page(READERS, args=_in_progress),
-    "datasystem:live-state": page(READERS, args=_in_progress),
+    # A fragment the live page polls, not a page of its own: no landmarks or title to crawl.
+    "datasystem:live-state": page(READERS, args=_in_progress, crawl=False),
     "datasystem:live-open": post_only(_acting("district"), args=_open_item),
     "datasystem:live-vote": post_only(_acting("district", "sts"), args=_in_progress),
     "datasystem:live-reveal": post_only(_acting("district"), args=_in_progress),
