@@ -6,13 +6,15 @@ class DatasystemConfig(AppConfig):
     verbose_name = "The decision-support data system"
 
     def ready(self) -> None:
-        from teams.registry import AuditedKind, NavLink, portal
+        from meetings.registry import AgendaOffer, Linkable, agenda_offers, linkables
+        from teams.registry import AuditedKind, NavLink, TeamLink, portal
 
         from . import rules  # noqa: F401  (the permissions register themselves)
         from .bench import BENCH_PART
         from .demo import DEMO_PART
         from .models import Administration as Assessment
         from .models import CoachingSession, Instrument, ItemScore, TrainingEvent
+        from .selectors import completed_for_agenda
 
         portal.nav_links.register(
             NavLink("data", "Data", "datasystem:index", prefixes=("/data/",), order=80)
@@ -28,5 +30,17 @@ class DatasystemConfig(AppConfig):
             start=200,
         ):
             portal.audited.register(AuditedKind(key, label, model, order=order))
+        portal.team_links.register(
+            TeamLink(
+                "data", "Data and assessments", "datasystem:team", "datasystem.read_team_data", 30
+            )
+        )
+        # Action items come from an assessment item (its score), and a meeting's agenda or
+        # a decision's evidence may cite a completed assessment.
+        linkables.register(Linkable("assessment-item", ItemScore, "Assessment item", order=60))
+        linkables.register(Linkable("assessment", Assessment, "Assessment", order=61))
+        agenda_offers.register(
+            AgendaOffer("assessments", "Assessments to review", completed_for_agenda, order=60)
+        )
         portal.demo_parts.register(DEMO_PART)
         portal.bench_parts.register(BENCH_PART)

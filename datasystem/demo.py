@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from simple_history.utils import bulk_create_with_history
 
+from meetings.models import ActionItem, ActionStatus
 from teams.demo.lakeland import CHANGE_REASON, DEMO_DISTRICT, SEED, district_team_name
 from teams.models import Membership, Team, TeamRole, User
 from teams.registry import DemoPart
@@ -118,7 +121,8 @@ class DemoData:
             growth = self.rng.uniform(0.12, 0.18) if in_zone else self.rng.uniform(0.0, 0.06)
             for n, days in enumerate(rounds):
                 level = min(0.95, start + growth * (n + len(ROUNDS) - len(rounds)))
-                self._completed(team, instrument, lead, people, days, level)
+                scores = self._completed(team, instrument, lead, people, days, level)
+                self._plans(team, lead, scores, latest=n == len(rounds) - 1)
             if demo_team is not None and team.pk == demo_team.pk and district_login is not None:
                 participants = [district_login, *([sts_login] if sts_login else [])]
                 participants += [p for p in people if p not in participants][:2]
@@ -159,10 +163,35 @@ class DemoData:
                     recorded_by=lead,
                 )
             )
-        bulk_create_with_history(scores, ItemScore, default_change_reason=CHANGE_REASON)
+        scores = bulk_create_with_history(scores, ItemScore, default_change_reason=CHANGE_REASON)
         administration.total_percent = total_percent(administration)
         administration.save_without_historical_record()
         self.written += 1 + len(scores)
+        return scores
+
+    def _plans(self, team, lead, scores, *, latest: bool) -> None:
+        """Some low items turned into action items (done by now, when they are from an
+        earlier round), and some left without: the "red without a plan" signal."""
+        actions = []
+        for score in scores:
+            if not score.is_low or self.rng.random() < 0.5:
+                continue
+            held_on = score.administration.held_on
+            actions.append(
+                ActionItem(
+                    team=team,
+                    what=f"Put in place: {score.item.prompt}",
+                    owner=lead,
+                    due_on=held_on + timedelta(days=self.rng.choice((45, 60, 90))),
+                    status=ActionStatus.OPEN if latest else ActionStatus.DONE,
+                    done_on=None if latest else held_on + timedelta(days=50),
+                    origin_type=ContentType.objects.get_for_model(ItemScore),
+                    origin_id=score.pk,
+                    created_by=lead,
+                )
+            )
+        bulk_create_with_history(actions, ActionItem, default_change_reason=CHANGE_REASON)
+        self.written += len(actions)
 
     def _in_progress(self, team, instrument, facilitator, participants) -> None:
         version = instrument.latest_version()

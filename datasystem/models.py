@@ -272,6 +272,17 @@ class Vote(models.Model):
         return f"{self.voter}: {self.score}"
 
 
+class ItemScoreManager(models.Manager):
+    def get_queryset(self):
+        # Its name is its item's and its administration's: lists of action items and the
+        # audit history show it by that name.
+        return (
+            super()
+            .get_queryset()
+            .select_related("item", "administration__team", "administration__instrument")
+        )
+
+
 class ItemScore(models.Model):
     """The team's consensus on one item: a score, or not applicable (left out of the
     possible points), with a note and the spread of the votes that led to it."""
@@ -288,6 +299,7 @@ class ItemScore(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = ItemScoreManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -302,8 +314,8 @@ class ItemScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        value = "not applicable" if self.not_applicable else self.score
-        return f"Item {self.item.number} of {self.administration}: {value}"
+        prompt = self.item.prompt if len(self.item.prompt) <= 60 else self.item.prompt[:59] + "…"
+        return f"Item {self.item.number} ({prompt}) of {self.administration}"
 
     def get_absolute_url(self) -> str:
         return reverse("datasystem:administration", args=[self.administration_id]) + (

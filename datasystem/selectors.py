@@ -556,3 +556,13 @@ def coaching_list(user: User):
         .select_related("team", "coach", "coachee")
         .order_by("-held_on", "-id")
     )
+
+
+def completed_for_agenda(meeting) -> list[Administration]:
+    """Offered for a team's next agenda: its assessments completed in the last 90 days."""
+    since = today() - timedelta(days=90)
+    return list(
+        Administration.objects.completed()
+        .filter(team_id=meeting.team_id, completed_on__gte=since)
+        .order_by("-held_on")[:3]
+    )

@@ -16,6 +16,11 @@ urlpatterns = [
         assessments.score_correct,
         name="correct",
     ),
+    path(
+        "assessments/<int:pk>/items/<int:item_pk>/action/",
+        assessments.item_action,
+        name="item-action",
+    ),
     path("assessments/<int:pk>/live/", live.live, name="live"),
     path("assessments/<int:pk>/live/state/", live.live_state, name="live-state"),
     path("assessments/<int:pk>/live/open/<int:item_pk>/", live.live_open, name="live-open"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from teams.models import today
@@ -13,7 +15,8 @@ from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import actions, selectors, services
 from ..forms import AdministrationForm, CorrectionForm, ScoreSheetForm
-from .access import administration_for, item_of, require, team_for
+from ..models import ItemScore
+from .access import administration_for, item_of, team_for
 
 
 @login_required
@@ -71,7 +74,12 @@ def administration(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "datasystem/administration.html",
-        {"administration": administration, "results": found, "chart": _trend_chart(found)},
+        {
+            "administration": administration,
+            "results": found,
+            "chart": _trend_chart(found),
+            "actions_enabled": True,
+        },
     )
 
 
@@ -162,4 +170,40 @@ def score_correct(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     )
 
 
-__all__ = ["require"]
+@login_required
+def item_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Turn an item into an action item: it joins the team's other action items in
+    meetings (and its owner's list), marked as coming from this assessment item."""
+    from meetings.forms import ActionItemForm
+    from meetings.selectors import people_for_actions
+    from meetings.services import action_item_add
+
+    administration = administration_for(request.user, pk, "datasystem.plan_action")
+    item = item_of(administration, item_pk)
+    score = get_object_or_404(ItemScore, administration=administration, item=item)
+    prompt = item.prompt if len(item.prompt) <= 200 else item.prompt[:199] + "…"
+    form = ActionItemForm(
+        request.POST or None,
+        people=people_for_actions(administration.team),
+        initial={"what": f"Put in place: {prompt}", "due_on": today() + timedelta(days=60)},
+    )
+    added = submitted(
+        request,
+        form,
+        lambda: action_item_add(
+            team=administration.team,
+            by=request.user,
+            what=form.cleaned_data["what"],
+            owner=form.cleaned_data["owner"],
+            due_on=form.cleaned_data["due_on"],
+            origin=score,
+        ),
+        success=lambda a: f"Item {item.number} is now an action item for {a.owner}.",
+    )
+    if added is not DONE_NOTHING:
+        return redirect(f"{administration.get_absolute_url()}#item-{item.pk}")
+    return render(
+        request,
+        "datasystem/item_action.html",
+        {"administration": administration, "item": item, "score": score, "form": form},
+    )

@@ -86,6 +86,21 @@ def test_a_consensus_round_with_two_participants_in_two_browsers(world, data, si
     expect(section(facilitator, "Items")).to_contain_text("Red without a plan")
     expect(section(facilitator, "Over time").get_by_role("table")).to_be_visible()
 
+    # The low item becomes an action item, on the team's list in meetings.
+    facilitator.get_by_role("link", name="Turn into an action item (item 4)").click()
+    field(facilitator, "Owner").select_option(
+        label="Dana Reyes — Academic Standards and Instruction"
+    )
+    facilitator.get_by_role("button", name="Add the action item").click()
+    expect(facilitator.get_by_role("status").first).to_contain_text(
+        "Item 4 is now an action item for Dana Reyes."
+    )
+    facilitator.goto("/meetings/actions/")
+    expect(facilitator.get_by_role("main")).to_contain_text(
+        "Put in place: Low items have action items."
+    )
+    expect(facilitator.get_by_role("main")).to_contain_text("from assessment item")
+
 
 def test_an_sts_records_training_and_sees_the_teams_training(world, data, sign_in):
     page = sign_in("sts")

@@ -112,6 +112,22 @@ CASES: dict[str, FormCase] = {
         valid=lambda w: {"score": "1", "note": "Re-counted.", "reason": "Typed 0 by mistake."},
         watch=lambda w: [data_world(w).completed],
     ),
+    "datasystem:item-action": FormCase(
+        role="district",
+        url=lambda w: reverse(
+            "datasystem:item-action",
+            args=[
+                data_world(w).completed.pk,
+                data_world(w).item("lead-2", data_world(w).completed).pk,
+            ],
+        ),
+        valid=lambda w: {
+            "what": "Agree protected time for members with their principals.",
+            "owner": str(w.user("district").pk),
+            "due_on": iso(today() + timedelta(days=30)),
+        },
+        refused={"owner": _people_elsewhere},
+    ),
     "datasystem:instrument-import": FormCase(
         role="admin",
         url=lambda w: reverse("datasystem:instrument-import"),

@@ -27,6 +27,11 @@ def _open_item(world: World) -> list:
     return [data.in_progress.pk, data.item("lead-1").pk]
 
 
+def _low_item(world: World) -> list:
+    data = data_world(world)
+    return [data.completed.pk, data.item("lead-2", data.completed).pk]
+
+
 def _completed_item(world: World) -> list:
     data = data_world(world)
     return [data.completed.pk, data.item("lead-2", data.completed).pk]
@@ -62,6 +67,8 @@ ROWS: dict[str, Row] = {
     "datasystem:scores": Row(get=only("district") | {"building": MISSING}, args=_in_progress),
     "datasystem:complete": post_only(_acting("district"), args=_in_progress),
     "datasystem:correct": Row(get=only("admin") | {"building": MISSING}, args=_completed_item),
+    # Team members and their STSs turn an item into an action item (in meetings).
+    "datasystem:item-action": Row(get=ON_THE_TEAM | {"building": MISSING}, args=_low_item),
     "datasystem:live": page(READERS, args=_in_progress),
     # A fragment the live page polls, not a page of its own: no landmarks or title to crawl.
     "datasystem:live-state": page(READERS, args=_in_progress, crawl=False),
