@@ -100,9 +100,9 @@ class AdministrationForm(forms.Form):
 
     def __init__(self, *args, team: Team, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].queryset = Instrument.objects.filter(
-            levels__contains=team.level
-        ).order_by("kind", "name")
+        self.fields["instrument"].queryset = Instrument.objects.for_level(team.level).order_by(
+            "kind", "name"
+        )
         self.fields["facilitator"].queryset = people
         self.fields["participants"].queryset = people
 

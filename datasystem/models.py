@@ -27,6 +27,15 @@ class Kind(models.TextChoices):
     FIDELITY = "fidelity", "Fidelity assessment"
 
 
+class InstrumentQuerySet(models.QuerySet):
+    def for_level(self, level: str):
+        """The instruments for teams of this level. The levels are a short JSON list and
+        instruments few, so they are read here rather than asked of each database's JSON
+        operators (SQLite has no containment)."""
+        ids = [pk for pk, levels in self.values_list("pk", "levels") if level in (levels or [])]
+        return self.filter(pk__in=ids)
+
+
 class Instrument(models.Model):
     key = models.SlugField(
         max_length=60, unique=True, help_text="Its stable name in files: letters, digits, -."
@@ -60,6 +69,7 @@ class Instrument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InstrumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

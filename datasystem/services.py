@@ -143,7 +143,7 @@ def item_reword(
     latest = instrument.latest_version()
     if latest.pk != version.pk:
         raise ValidationError("This wording is from an earlier version: edit the latest one.")
-    prompt = " ".join(prompt.split()) if "\n" not in prompt else prompt.strip()
+    prompt = prompt.strip()
     if len(meanings) != len(item.rubric):
         raise ValidationError("Give a meaning for every score.")
     rubric = [
@@ -333,6 +333,11 @@ def scores_record(
         if value == "":
             if note:
                 raise ValidationError(f"Item {items[item_id].number}: give a score with the note.")
+            # Set back to "not scored yet": the score goes (the history keeps that it did).
+            cleared = ItemScore.objects.filter(administration=administration, item_id=item_id)
+            for score in cleared:
+                score.delete()
+                changed += 1
             continue
         changed += (
             _save_score(administration, items[item_id], value=value, note=note, by=by) is not None

@@ -241,3 +241,47 @@ def test_participants_come_from_the_team_and_its_sts(world):
     )
     assert started.history.exists() and started.live.item is None
     assert Administration.objects.filter(team=world.building).count() == 1
+
+
+def test_the_score_sheet_records_scores_and_notes_and_clears_one_set_back(world, client):
+    data = data_world(world)
+    client.force_login(world.user("district"))
+    url = f"/data/assessments/{data.in_progress.pk}/scores/"
+
+    client.post(url, {"score_lead-1": "2", "note_lead-1": "Shared with all.", "score_data-2": "na"})
+    scores = {s.item.key: s for s in ItemScore.objects.filter(administration=data.in_progress)}
+    assert (scores["lead-1"].score, scores["lead-1"].note) == (2, "Shared with all.")
+    assert scores["data-2"].not_applicable
+
+    client.post(url, {"score_lead-1": "2", "note_lead-1": "Shared with all.", "score_data-2": ""})
+    assert not ItemScore.objects.filter(
+        administration=data.in_progress, item__key="data-2"
+    ).exists()
+
+
+def test_a_note_without_a_score_is_refused_on_the_sheet(world, client):
+    data = data_world(world)
+    client.force_login(world.user("district"))
+    response = client.post(
+        f"/data/assessments/{data.in_progress.pk}/scores/", {"note_lead-1": "We talked."}
+    )
+    assert "Item 1: give a score with the note." in response.content.decode()
+    assert not ItemScore.objects.filter(administration=data.in_progress).exists()
+
+
+def test_a_team_member_starts_an_assessment_and_lands_in_the_live_session(world, client):
+    instrument = factories.instrument()
+    client.force_login(world.user("building"))
+    response = client.post(
+        f"/data/teams/{world.building.pk}/assessments/new/",
+        {
+            "instrument": instrument.pk,
+            "held_on": today().isoformat(),
+            "facilitator": world.user("building").pk,
+            "participants": [world.user("building").pk, world.user("sts").pk],
+        },
+    )
+    started = Administration.objects.get(team=world.building)
+    assert response.status_code == 302 and response.url == f"/data/assessments/{started.pk}/live/"
+    assert started.version == instrument.latest_version()
+    assert set(started.participant_ids) == {world.user("building").pk, world.user("sts").pk}

@@ -22,7 +22,8 @@ from .access import instrument_for, require
 def instruments(request: HttpRequest) -> HttpResponse:
     require(request.user, "datasystem.read_instruments")
     listed = Instrument.objects.annotate(
-        given=Count("administrations"), versions_count=Count("versions", distinct=True)
+        given=Count("administrations", distinct=True),
+        versions_count=Count("versions", distinct=True),
     ).order_by("kind", "name")
     return render(request, "datasystem/instruments.html", {"instruments": listed})
 

@@ -45,9 +45,8 @@ def _people_elsewhere(world: World) -> list[int]:
 def _other_instrument(world: World) -> list[int]:
     from datasystem.models import Instrument
 
-    return list(
-        Instrument.objects.exclude(levels__contains="building").values_list("pk", flat=True)
-    )
+    fits = Instrument.objects.for_level("building")
+    return list(Instrument.objects.exclude(pk__in=fits).values_list("pk", flat=True))
 
 
 def _correct_url(world: World) -> str:
