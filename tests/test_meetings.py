@@ -414,3 +414,40 @@ def test_the_private_feed_lists_the_persons_meetings_until_reset(world, m, clien
     client.post(reverse("meetings:feed-revoke"))
     client.logout()
     assert client.get(new_url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("csso", True), ("sts", True), ("district", True), ("building", True), ("admin", False)],
+)
+def test_the_home_page_shows_your_meetings_and_open_actions(role, shown, world, m, client):
+    client.force_login(world.user(role))
+    response = client.get("/")
+    keys = {s.panel.key for s in [*response.context["main"], *response.context["side"]]}
+    assert ("meetings" in keys) is shown
+
+
+def test_the_sponsors_overdue_action_is_on_their_home_page(world, m, client):
+    m.action.due_on = today() - timedelta(days=2)
+    m.action.save()
+    client.force_login(world.user("sponsor"))
+    page = client.get("/").content.decode()
+    assert "Bring options for substitute coverage" in page and "Overdue" in page
+
+
+def test_a_teams_page_links_to_its_meetings_for_those_who_follow_it(world, m, client):
+    url = reverse("meetings:team", args=[world.district.pk])
+    client.force_login(world.user("district"))
+    assert url in client.get(reverse("teams:team", args=[world.district.pk])).content.decode()
+    client.force_login(world.user("building"))
+    assert url not in client.get(reverse("teams:team", args=[world.district.pk])).content.decode()
+
+
+def test_the_meetings_pages_are_measured_by_the_bench():
+    from teams.demo import DEMO_USERNAMES
+    from teams.registry import portal
+
+    pages = portal.bench_parts["meetings"].pages(None)
+    labels = {label for label, _, _ in pages}
+    assert {"/meetings/", "/meetings/actions/", "/meetings/decisions/"} <= labels
+    assert {role for label, role, _ in pages if label == "/meetings/"} == set(DEMO_USERNAMES)
