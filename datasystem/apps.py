@@ -12,6 +12,7 @@ class DatasystemConfig(AppConfig):
         from . import rules  # noqa: F401  (the permissions register themselves)
         from .bench import BENCH_PART
         from .demo import DEMO_PART
+        from .home import PANEL
         from .models import Administration as Assessment
         from .models import CoachingSession, Instrument, ItemScore, TrainingEvent
         from .selectors import completed_for_agenda
@@ -42,5 +43,6 @@ class DatasystemConfig(AppConfig):
         agenda_offers.register(
             AgendaOffer("assessments", "Assessments to review", completed_for_agenda, order=60)
         )
+        portal.home_panels.register(PANEL)
         portal.demo_parts.register(DEMO_PART)
         portal.bench_parts.register(BENCH_PART)

@@ -15,6 +15,8 @@ from .test_query_counts import MAX_QUERIES, queries_for
 pytestmark = pytest.mark.django_db
 
 PAGES = [
+    ("district", "/"),
+    ("sts", "/"),
     ("smt", "/data/"),
     ("district", "/data/"),
     ("district", "/data/teams/{district}/"),
