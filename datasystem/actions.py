@@ -8,9 +8,7 @@ low item with none is flagged (the "red without a plan" signal).
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from meetings.selectors import action_items_from
+from meetings.models import ActionItem
 
 from .models import ItemScore
 
@@ -22,7 +20,13 @@ def attach(item_results, scores: dict, earlier_scores: dict) -> None:
     if not ids:
         return
     found: dict[int, list] = {}
-    actions = action_items_from(ItemScore.objects.filter(Q(pk__in=ids))).select_related("owner")
+    # What meetings.selectors.action_items_from answers, with the content type joined by
+    # its names rather than looked up: the same queries on every request of every worker.
+    actions = ActionItem.objects.filter(
+        origin_type__app_label=ItemScore._meta.app_label,
+        origin_type__model=ItemScore._meta.model_name,
+        origin_id__in=ids,
+    ).select_related("owner")
     for action in actions.order_by("due_on", "pk"):
         found.setdefault(action.origin_id, []).append(action)
     for result in item_results:

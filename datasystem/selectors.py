@@ -224,18 +224,20 @@ def results(administration: Administration, *, actions_for=None) -> Results:
             )
         )
     items = list(administration.version.items.select_related("section").order_by("number"))
+    # Each score with its item only: the default manager's administration and team would
+    # be the same for every row.
     scores = {
         s.item_id: s
-        for s in ItemScore.objects.filter(administration=administration).select_related("item")
+        for s in ItemScore.objects.filter(administration=administration)
+        .select_related(None)
+        .select_related("item")
     }
-    before_scores = (
-        {
-            s.item.key: s
-            for s in ItemScore.objects.filter(administration=previous).select_related("item")
-        }
-        if previous
-        else {}
-    )
+    before_scores = {
+        s.item.key: s
+        for s in ItemScore.objects.filter(administration_id=previous.pk if previous else None)
+        .select_related(None)
+        .select_related("item")
+    }
     item_results = [
         ItemResult(item, scores.get(item.pk), before_scores.get(item.key)) for item in items
     ]
@@ -380,7 +382,16 @@ def due_instruments(team: Team) -> list[tuple[Instrument, date | None, date | No
 def capacity_by_period() -> list[dict]:
     """The average capacity total (percent of possible points) of completed capacity
     administrations per half year, in the Transformation Zone and outside it: whether the
-    Zone improves faster than the rest. One grouped query."""
+    Zone improves faster than the rest. Kept in the cache under the newest change to any
+    administration (every start, completion and correction writes a history row) and the
+    cascade's version (the Zone), so it is summed again only after one."""
+    from teams.freshness import remembered
+
+    latest = Administration.history.aggregate(newest=Max("history_id"))["newest"] or 0
+    return remembered(f"capacity-by-period:{latest}", ("cascade",), _capacity_by_period)
+
+
+def _capacity_by_period() -> list[dict]:
     day = today()
     since = day.replace(year=day.year - 2, month=1, day=1)
     in_zone = Q(team__zone_entered_on__lte=day) & (
@@ -543,9 +554,23 @@ def training_list(user: User):
     return (
         TrainingEvent.objects.filter(readable_team_data(user))
         .select_related("team")
-        .annotate(people=Count("attendees"))
         .order_by("-held_on", "-id")
     )
+
+
+def with_attendee_counts(events) -> list:
+    """The events with how many attended each, counted for these events only (counting
+    before paging would group every event of the state)."""
+    events = list(events)
+    counts = dict(
+        TrainingEvent.attendees.through.objects.filter(trainingevent_id__in=[e.pk for e in events])
+        .values("trainingevent_id")
+        .annotate(n=Count("pk"))
+        .values_list("trainingevent_id", "n")
+    )
+    for event in events:
+        event.people = counts.get(event.pk, 0)
+    return events
 
 
 def coaching_list(user: User):

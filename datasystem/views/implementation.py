@@ -48,6 +48,7 @@ def implementation(request: HttpRequest) -> HttpResponse:
 @require_safe
 def training_list(request: HttpRequest) -> HttpResponse:
     page = paginate_newest(request, selectors.training_list(request.user), per_page=20)
+    page.object_list = selectors.with_attendee_counts(page.object_list)
     return render(request, "datasystem/training_list.html", {"page": page})
 
 
@@ -72,7 +73,9 @@ def team_implementation(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "untrained": [m for m in members if not m.trainings],
             "months": selectors.coaching_by_month(team),
-            "events": selectors.training_list(request.user).filter(team=team)[:10],
+            "events": selectors.with_attendee_counts(
+                selectors.training_list(request.user).filter(team=team)[:10]
+            ),
             "sessions": selectors.coaching_list(request.user).filter(team=team)[:10],
         },
     )
