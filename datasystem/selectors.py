@@ -167,9 +167,10 @@ class Results:
         return self.percent >= threshold
 
     @property
-    def attention(self) -> list[ItemResult]:
-        """Items that dropped since last time or stayed low."""
-        return [r for r in self.items if r.dropped or r.stayed_low or r.low]
+    def to_act_on(self) -> list[ItemResult]:
+        """Items that dropped since last time or are low, and those with a plan, now or
+        last time (to see what became of it)."""
+        return [r for r in self.items if r.dropped or r.low or r.actions or r.earlier_actions]
 
     @property
     def red_without_plan(self) -> int:
@@ -483,6 +484,26 @@ def coaching_by_month(team: Team, months: int = 12) -> list[dict]:
         )
         month = (month + timedelta(days=32)).replace(day=1)
     return result
+
+
+def implementation_summary(user: User) -> dict:
+    """Per innovation and the people not yet trained, for the teams the person follows:
+    kept in the cache under the newest training and coaching records (each writes a
+    history row), the seats (people) and the cascade, per set of teams followed."""
+    from teams.freshness import hashed, remembered
+    from teams.standing import standing
+
+    person = standing(user)
+    scope = "all" if person.reads_whole_cascade else hashed(sorted(person.own_team_ids))
+    newest = (
+        TrainingEvent.history.aggregate(n=Max("history_id"))["n"] or 0,
+        CoachingSession.history.aggregate(n=Max("history_id"))["n"] or 0,
+    )
+    return remembered(
+        f"implementation:{scope}:{newest[0]}.{newest[1]}",
+        ("cascade", "people"),
+        lambda: {"innovations": innovation_summary(user), "untrained": untrained_count(user)},
+    )
 
 
 def innovation_summary(user: User) -> list[dict]:

@@ -94,3 +94,29 @@ def test_an_owner_from_outside_the_team_is_refused(world, client):
     response = plan(client, data, owner=world.user("csso").pk)
     assert response.status_code == 200 and "Please correct" in response.content.decode()
     assert not ActionItem.objects.exists()
+
+
+def test_a_completed_assessment_opens_on_the_items_to_act_on(world, client):
+    data = data_world(world)
+    client.force_login(world.user("district"))
+
+    page = client.get(f"/data/assessments/{data.completed.pk}/")
+
+    assert [r.item.key for r in page.context["rows"]] == ["lead-2"]
+    assert "Show all 4 items" in page.content.decode()
+    every = client.get(f"/data/assessments/{data.completed.pk}/", {"items": "all"})
+    assert len(every.context["rows"]) == 4
+
+
+def test_the_innovation_summary_counts_new_training_at_once(world, client):
+    data_world(world)
+    client.force_login(world.user("smt"))
+    before = client.get("/data/implementation/").context["innovations"]
+    assert [(r["innovation"], r["events"]) for r in before] == [("structured literacy", 1)]
+
+    factories.training(
+        team=world.district, recorded_by=world.user("sts"), attendees=[world.user("sts")]
+    )
+
+    after = client.get("/data/implementation/").context["innovations"]
+    assert [(r["innovation"], r["events"]) for r in after] == [("structured literacy", 2)]

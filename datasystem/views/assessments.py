@@ -71,12 +71,17 @@ def administration(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress while in progress; results against the team's earlier administrations."""
     administration = administration_for(request.user, pk)
     found = selectors.results(administration, actions_for=actions.attach)
+    # A completed one opens on the items to act on (dropped, low, planned); every item is
+    # one click away. While in progress, every item shows.
+    every_item = not administration.is_completed or request.GET.get("items") == "all"
     return render(
         request,
         "datasystem/administration.html",
         {
             "administration": administration,
             "results": found,
+            "rows": found.items if every_item else found.to_act_on,
+            "every_item": every_item,
             "chart": _trend_chart(found),
             "actions_enabled": True,
         },

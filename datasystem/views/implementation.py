@@ -31,12 +31,13 @@ def _people_for(team: Team, user: User):
 @require_safe
 def implementation(request: HttpRequest) -> HttpResponse:
     """Training and coaching across the teams the person follows, per innovation."""
+    summary = selectors.implementation_summary(request.user)
     return render(
         request,
         "datasystem/implementation.html",
         {
-            "innovations": selectors.innovation_summary(request.user),
-            "untrained": selectors.untrained_count(request.user),
+            "innovations": summary["innovations"],
+            "untrained": summary["untrained"],
             "teams": Team.objects.filter(recordable_teams(request.user)).in_cascade_order()[:30]
             if request.user.has_perm("datasystem.record_some_implementation")
             else [],

@@ -83,7 +83,7 @@ def test_a_consensus_round_with_two_participants_in_two_browsers(world, data, si
     expect(results).to_contain_text("Total: 50.0% of possible points (4 of 8)")
     expect(results).to_contain_text("last time")
     expect(results.get_by_role("row", name=re.compile("^Leadership"))).to_contain_text("75.0%")
-    expect(section(facilitator, "Items")).to_contain_text("Red without a plan")
+    expect(section(facilitator, "Items to act on")).to_contain_text("Red without a plan")
     expect(section(facilitator, "Over time").get_by_role("table")).to_be_visible()
 
     # The low item becomes an action item, on the team's list in meetings.
