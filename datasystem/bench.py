@@ -15,8 +15,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from meetings.models import ActionItem, ActionStatus
 from teams.models import Level, Membership, Team, TeamRole
 from teams.registry import BenchPart
 
@@ -114,7 +116,12 @@ class Writer:
         self.state.copy(Administration, self._administrations())
         through = Administration.participants.through
         self.state.copy(through, self._participants(through))
+        self.score_ids = iter(self.state.ids(ItemScore, sum(len(p[2]) for p in self.planned)))
+        self.low_scores: list[tuple[int, int, int]] = []
         self.state.copy(ItemScore, self._scores())
+        # Low items of each team's latest administration: some planned (action items from
+        # them, as the demo has), the rest red without a plan.
+        self.state.copy(ActionItem, self._plans())
         events = self._events()
         self.state.copy(TrainingEvent, (row for row, _ in events))
         attendees = TrainingEvent.attendees.through
@@ -168,10 +175,15 @@ class Writer:
 
     def _scores(self):
         level_of = {team_id: level for team_id, level, _ in self.teams}
+        latest = {team_id: pk for pk, team_id, _, _ in self.planned}
         for pk, team_id, scores, facilitator in self.planned:
             items = self.versions[level_of[team_id]][2]
             for (item_id, _), score in zip(items, scores, strict=True):
+                score_id = next(self.score_ids)
+                if score == 0 and latest[team_id] == pk:
+                    self.low_scores.append((score_id, team_id, facilitator))
                 yield {
+                    "id": score_id,
                     "administration_id": pk,
                     "item_id": item_id,
                     "score": score,
@@ -180,6 +192,25 @@ class Writer:
                     "spread": {},
                     "recorded_by_id": facilitator,
                 }
+
+    def _plans(self):
+        origin_type = ContentType.objects.get_for_model(ItemScore).pk
+        planned: dict[int, int] = defaultdict(int)
+        for score_id, team_id, lead in self.low_scores:
+            if planned[team_id] >= 2:
+                continue
+            planned[team_id] += 1
+            yield {
+                "team_id": team_id,
+                "what": "Put in place the practice the capacity assessment found missing.",
+                "owner_id": lead,
+                "due_on": self.day + timedelta(days=self.rng.randint(10, 90)),
+                "status": ActionStatus.OPEN,
+                "drop_reason": "",
+                "origin_type_id": origin_type,
+                "origin_id": score_id,
+                "created_by_id": lead,
+            }
 
     def _events(self) -> list[tuple[dict, list[int]]]:
         events = []
@@ -268,4 +299,4 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
     ]
 
 
-BENCH_PART = BenchPart("datasystem", build=build, pages=pages, order=60, version=1)
+BENCH_PART = BenchPart("datasystem", build=build, pages=pages, order=60, version=2)
