@@ -70,5 +70,5 @@ def _assessments(request: HttpRequest) -> dict | None:
 
 
 PANEL = HomePanel(
-    "assessments", "datasystem/home_panel.html", _assessments, column="side", order=25
+    "assessments", "datasystem/home_panel.html", _assessments, column="side", order=14
 )
