@@ -13,22 +13,34 @@ class MeetingsConfig(AppConfig):
         from teams.registry import AuditedKind, NavLink, TeamActivity, TeamLink, portal
 
         from .bench import BENCH_PART
+        from .bench_cycle import BENCH_PART as CYCLE_BENCH_PART
         from .demo import DEMO_PART
+        from .demo_cycle import DEMO_PART as CYCLE_DEMO_PART
         from .home import PANEL
         from .models import (
             ActionItem,
             AgendaItem,
             Attendance,
+            Barrier,
             Decision,
+            Holiday,
+            LinkProtocol,
             Meeting,
             MeetingSeries,
             Problem,
+            ProtocolReview,
+            SharedWithSmt,
+            SupportRequest,
+            SystemicChange,
         )
         from .registry import AgendaOffer, Linkable, agenda_offers, linkables
-        from .selectors import flagged_updates_for
+        from .selectors import barriers_at_smt_for, flagged_updates_for, shared_for
 
         portal.nav_links.register(
             NavLink("meetings", "Meetings", "meetings:index", prefixes=("/meetings/",), order=60)
+        )
+        portal.nav_links.register(
+            NavLink("barriers", "Barriers", "barriers:index", prefixes=("/barriers/",), order=65)
         )
         for order, (key, label, model) in enumerate(
             [
@@ -39,6 +51,12 @@ class MeetingsConfig(AppConfig):
                 ("decisions", "Decisions", Decision),
                 ("action-items", "Action items", ActionItem),
                 ("problems", "Problem statements", Problem),
+                ("barriers", "Barriers", Barrier),
+                ("systemic-changes", "Systemic changes", SystemicChange),
+                ("protocols", "Linking protocols", LinkProtocol),
+                ("protocol-reviews", "Protocol reviews", ProtocolReview),
+                ("support", "Support requests", SupportRequest),
+                ("holidays", "Agency holidays", Holiday),
             ],
             start=200,
         ):
@@ -74,7 +92,11 @@ class MeetingsConfig(AppConfig):
                 ("meeting", Meeting, "Meeting"),
                 ("agenda-item", AgendaItem, "Agenda item"),
                 ("problem", Problem, "Problem statement"),
-            ]
+                ("barrier", Barrier, "Barrier"),
+                ("systemic-change", SystemicChange, "Systemic change"),
+                ("shared", SharedWithSmt, "Shared with the SMT"),
+            ],
+            start=1,
         ):
             linkables.register(Linkable(key, model, label, order=order))
         agenda_offers.register(
@@ -88,6 +110,28 @@ class MeetingsConfig(AppConfig):
         portal.team_links.register(
             TeamLink("meetings", "Meetings", "meetings:team", "meetings.read_team_meetings", 10)
         )
+        portal.team_links.register(
+            TeamLink(
+                "protocols",
+                "Linking protocols",
+                "barriers:team-protocols",
+                "meetings.read_protocols",
+                20,
+            )
+        )
+        agenda_offers.register(
+            AgendaOffer("smt-barriers", "Barriers waiting with the SMT", barriers_at_smt_for, 20)
+        )
+        agenda_offers.register(
+            AgendaOffer(
+                "smt-shared",
+                "Successes and adaptive challenges shared with the SMT",
+                shared_for,
+                30,
+            )
+        )
         portal.home_panels.register(PANEL)
         portal.demo_parts.register(DEMO_PART)
+        portal.demo_parts.register(CYCLE_DEMO_PART)
         portal.bench_parts.register(BENCH_PART)
+        portal.bench_parts.register(CYCLE_BENCH_PART)

@@ -20,7 +20,19 @@ from django.utils import timezone
 from teams.models import Membership, Team, TeamRole
 from teams.registry import BenchPart
 
-from .models import ActionItem, AgendaItem, Attendance, Decision, Meeting, MeetingSeries
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    EffectivenessCheck,
+    Meeting,
+    MeetingSeries,
+    Problem,
+    SelfCheck,
+    Solution,
+)
+from .services import bring_forward
 
 MONTHS = 18
 AGENDA = (
@@ -33,12 +45,26 @@ MINUTES = (
     "Coaching logs show two sessions per teacher this month; fidelity checks come next.",
     "Substitute coverage is still short; the linking member takes it to the team above.",
 )
-DECISIONS = (
-    "Meet weekly during the first month of coaching.",
-    "Pass the coaching schedule barrier to the team above.",
-    "Adopt the practice profile's walkthrough form for fidelity checks.",
-    "Ask the district for release time for the data lead.",
-)
+# Decisions are as varied as the teams' work, so a search finds a few among many, as it
+# would in a real register (four texts repeated would make every word match a quarter).
+DECISION_VERBS = (
+    "Adopt", "Pilot", "Fund", "Pause", "Extend", "Review", "Schedule", "Share",
+    "Protect", "Revise", "Train staff on", "Ask the district about",
+)  # fmt: skip
+DECISION_OBJECTS = (
+    "the coaching calendar", "the fidelity walkthrough form", "release time for the data lead",
+    "the screening schedule", "small-group intervention", "the practice profile",
+    "the behaviour expectations matrix", "family engagement nights", "the literacy block",
+    "the mathematics pacing guide", "substitute coverage", "the new-teacher induction",
+    "the attendance protocol", "peer observation rounds", "the data wall",
+    "the tiered support plan", "summer training", "the bus schedule change",
+    "the progress monitoring tool", "classroom walkthroughs",
+)  # fmt: skip
+DECISION_WHEN = (
+    "this term", "for the rest of the year", "from January", "in two buildings first",
+    "until the next review", "with the team above", "after the spring screening",
+    "for grades K-3",
+)  # fmt: skip
 ACTIONS = (
     "Bring options for substitute coverage during coaching days",
     "Share this month's coaching logs with the team above",
@@ -92,7 +118,55 @@ class MeetingsWriter:
         state.copy(Attendance, attendance)
         state.copy(Decision, decisions)
         state.copy(ActionItem, actions)
+        state.reset_sequences()
         Team.objects.refresh_activity()
+        self._as_in_the_demo()
+
+    def _as_in_the_demo(self) -> None:
+        """The pages measured have the demo's shape: the SMT's next meeting prepared with
+        what it carries forward, and the `district` login's team solving problems in the
+        structured format, with a problem, its solutions, a check and a self-check."""
+        smt_next = Meeting.objects.of_smt().filter(status="scheduled").order_by("starts_at")
+        if smt_next.exists():
+            bring_forward(meeting=smt_next.first())
+        seat = (
+            Membership.objects.current(self.day)
+            .filter(person__username="district", role=TeamRole.LEAD, team__level="district")
+            .order_by("team_id")
+            .first()
+        )
+        if seat is None:
+            return
+        MeetingSeries.objects.filter(team_id=seat.team_id).update(format="problem_solving")
+        held = list(
+            Meeting.objects.filter(team_id=seat.team_id, status="held").order_by("-starts_at")[:2]
+        )
+        if len(held) < 2:
+            return
+        latest, earlier = held
+        lead = latest.facilitator_id
+        problem = Problem.objects.create(
+            team_id=seat.team_id,
+            meeting=earlier,
+            what="Referrals for disruption rose in the second half of the term.",
+            who="Grade 4 and 5 students",
+            where="Hallways and the cafeteria",
+            when="Between 11:30 and 12:30",
+            why="Supervision is thin during lunch transitions.",
+            goal="Referrals from lunch transitions fall by half within eight weeks.",
+            recorded_by_id=lead,
+        )
+        Solution.objects.create(
+            problem=problem,
+            action="Reteach expectations for transitions in every class",
+            owner_id=lead,
+            due_on=latest.held_on,
+            fidelity="partly",
+        )
+        EffectivenessCheck.objects.create(
+            problem=problem, meeting=latest, effect="improved", recorded_by_id=lead
+        )
+        SelfCheck.objects.create(meeting=latest, started_on_time=True, roles_filled=True)
 
     def _moment(self, day: date, hour: int = 15) -> datetime:
         return timezone.make_aware(datetime.combine(day, time(hour, 30)))
@@ -168,7 +242,8 @@ class MeetingsWriter:
                         "team_id": pk,
                         "meeting_id": meeting_id,
                         "agenda_item_id": item_ids[1],
-                        "text": DECISIONS[n % len(DECISIONS)],
+                        "text": f"{rng.choice(DECISION_VERBS)} {rng.choice(DECISION_OBJECTS)} "
+                        f"{rng.choice(DECISION_WHEN)}.",
                         "rationale": "The team weighed this month's data.",
                         "decided_on": day,
                         "review_on": review,
@@ -247,14 +322,15 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
         for role in ("csso", "smt", "sts", "district")
     ]
     rows += [
-        ("/meetings/decisions/?q=", "smt", "/meetings/decisions/?q=coaching"),
+        ("/meetings/decisions/?q=", "smt", "/meetings/decisions/?q=walkthrough"),
         ("/meetings/<SMT next>/", "csso", _smt_next),
         ("/meetings/<SMT next>/", "smt", _smt_next),
         ("/meetings/<SMT next>/", "sts", _smt_next),
+        ("/meetings/<SMT next>/offers/", "csso", lambda state: _smt_next(state) + "offers/"),
         ("/meetings/team/<district>/", "district", _district_meetings),
         ("/meetings/<district latest>/", "district", _latest_district_meeting),
     ]
     return rows
 
 
-BENCH_PART = BenchPart("meetings", build=build, pages=pages, order=20, version=1)
+BENCH_PART = BenchPart("meetings", build=build, pages=pages, order=20, version=2)

@@ -1,25 +1,35 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from teams.forms import DateInput, PersonChoiceField, PortalModelForm
-from teams.models import User, within_date_window
+from teams.models import User, today, within_date_window
 
 from .models import (
+    PASSED_ITEMS,
     ActionItem,
     AgendaItem,
+    Barrier,
     Decision,
     Effect,
     Fidelity,
+    Holiday,
+    LinkProtocol,
     Meeting,
     MeetingSeries,
     MeetingStatus,
+    Outcome,
     Presence,
     Problem,
     SelfCheck,
+    SharedWithSmt,
     Solution,
+    SupportRequest,
+    SystemicChange,
+    Verdict,
 )
 
 
@@ -342,3 +352,252 @@ class DecisionFilterForm(forms.Form):
 
 class ActionFilterForm(forms.Form):
     closed = forms.BooleanField(label="Show done and dropped too", required=False)
+
+
+# --- The practice-policy cycle ------------------------------------------------------------------
+
+
+class BarrierForm(PortalModelForm):
+    class Meta:
+        model = Barrier
+        fields = [
+            "team",
+            "kind",
+            "title",
+            "practice",
+            "effect",
+            "would_help",
+            "evidence_update",
+            "evidence_meeting",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3}) for name in ("practice", "effect", "would_help")
+        }
+        labels = {"team": "Raised by the team"}
+
+    def __init__(self, *args, teams, updates, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["evidence_update"].queryset = updates
+        self.fields["evidence_meeting"].queryset = meetings
+        self.fields["evidence_update"].required = False
+        self.fields["evidence_meeting"].required = False
+
+    def clean(self):
+        data = super().clean()
+        team = data.get("team")
+        update, meeting = data.get("evidence_update"), data.get("evidence_meeting")
+        if team and update and update.team_id != team.pk:
+            self.add_error("evidence_update", "Cite an update of the team raising the barrier.")
+        if team and meeting and meeting.team_id != team.pk:
+            self.add_error("evidence_meeting", "Cite a meeting of the team raising the barrier.")
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1_000,
+        help_text="Up to 1,000 characters.",
+    )
+
+    def __init__(self, *args, label: str, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = label
+        self.fields["note"].required = required
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(k, v) for k, v in Outcome.choices if k != Outcome.MERGED],
+        label="How it is resolved",
+    )
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2_000,
+        help_text="What the raising team will receive. Up to 2,000 characters.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1_000,
+        required=False,
+        label="Why it is not actionable",
+        help_text="Only when it is not actionable.",
+    )
+    change = forms.ModelChoiceField(
+        queryset=SystemicChange.objects.none(),
+        required=False,
+        label="The systemic change that resolves it",
+        help_text="Only for a systemic change; record the change first in the changes log.",
+    )
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change"].queryset = changes
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.SYSTEMIC and not data.get("change"):
+            self.add_error("change", "Choose the systemic change that resolves it.")
+        if data.get("outcome") == Outcome.NOT_ACTIONABLE and not data.get("reason"):
+            self.add_error("reason", "Say why it is not actionable.")
+        return data
+
+
+class ConfirmForm(forms.Form):
+    helped = forms.ChoiceField(
+        choices=[("yes", "Yes: the answer reached practice"), ("no", "No: it did not help")],
+        widget=forms.RadioSelect,
+        label="Did the answer reach practice?",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1_000,
+        required=False,
+        help_text="Required if it did not help: say why. Up to 1,000 characters.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("helped") == "no" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why the answer did not help.")
+        return data
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(queryset=Barrier.objects.none(), label="Merge into")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=1_000, required=False
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+
+
+class SystemicChangeForm(PortalModelForm):
+    class Meta:
+        model = SystemicChange
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "division",
+            "effective_on",
+            "barriers",
+            "decisions",
+        ]
+        widgets = {
+            "effective_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "barriers": forms.CheckboxSelectMultiple,
+            "decisions": forms.CheckboxSelectMultiple,
+        }
+        labels = {"kind": "What changed"}
+
+    def __init__(self, *args, barriers, decisions, divisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["barriers"].queryset = barriers
+        self.fields["decisions"].queryset = decisions
+        self.fields["division"].queryset = divisions
+        self.fields["barriers"].required = False
+        self.fields["decisions"].required = False
+
+
+class ProtocolForm(PortalModelForm):
+    passes = forms.MultipleChoiceField(
+        choices=list(PASSED_ITEMS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="What is passed",
+    )
+
+    class Meta:
+        model = LinkProtocol
+        fields = [
+            "rationale",
+            "passes",
+            "responsible_from",
+            "responsible_to",
+            "every_days",
+            "minutes",
+            "format",
+            "response_days",
+            "response_format",
+            "started_on",
+        ]
+        widgets = {"started_on": DateInput(), "rationale": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, senders, receivers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_from"] = PersonChoiceField(
+            queryset=senders, label="Responsible on the sending side"
+        )
+        self.fields["responsible_to"] = PersonChoiceField(
+            queryset=receivers, label="Responsible on the receiving side"
+        )
+        for name, low, high in (
+            ("every_days", 1, 366),
+            ("minutes", 1, 480),
+            ("response_days", 1, 90),
+        ):
+            self.fields[name].min_value = low
+            self.fields[name].max_value = high
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+            self.fields[name].widget.attrs.update(min=low, max=high)
+
+
+class ProtocolReviewForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label="Reviewing for")
+    verdict = forms.ChoiceField(choices=Verdict.choices, label="Is the protocol working?")
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=1_000, required=False
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class SupportRequestForm(PortalModelForm):
+    class Meta:
+        model = SupportRequest
+        fields = ["sponsor", "kind", "what", "needed_by", "urgency"]
+        widgets = {"needed_by": DateInput(), "what": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, sponsors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"] = PersonChoiceField(queryset=sponsors, label="Sponsor")
+
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by and needed_by < today():
+            raise forms.ValidationError("The date it is needed by cannot be in the past.")
+        return needed_by
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1_000,
+        label="Your reply",
+        help_text="Up to 1,000 characters.",
+    )
+
+
+class HolidayForm(PortalModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["day", "name"]
+        widgets = {"day": DateInput()}
+
+
+class ShareForm(PortalModelForm):
+    class Meta:
+        model = SharedWithSmt
+        fields = ["kind", "team", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"text": "What to share"}
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

@@ -12,10 +12,13 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
-from teams.models import TeamRole
+from teams.models import TeamRole, smt_id
 from teams.rules import (
     followed_team_ids,
     holds_appointing_role,
+    is_admin,
+    is_cabinet,
+    is_sponsor,
     signed_in,
     sits_on_team,
     supports_team,
@@ -23,19 +26,31 @@ from teams.rules import (
 from teams.standing import standing
 
 
-def readable_meetings(user, path: str = "team") -> Q:
-    """The records of the meetings the person may read, as a filter: `path` leads from the
-    filtered model to the meeting's team ("team" on Meeting, Decision, ActionItem)."""
+def readable_meeting_parts(user, path: str = "team") -> list[Q]:
+    """Rule: whose meetings (and their records) a person reads, as the ways a record may be
+    readable: `path` leads from the filtered model to the meeting's team ("team" on Meeting,
+    Decision, ActionItem). Lists read each part on its own index, as updates do."""
     person = standing(user)
     if person.reads_whole_cascade:
-        return Q()
-    parts = Q(pk__in=[])
+        return [Q()]
+    parts = []
     if person.own_team_ids:
-        parts |= Q(**{f"{path}__in": followed_team_ids(user)})
+        parts.append(Q(**{f"{path}__in": followed_team_ids(user)}))
     if person.is_specialist:
         # The STSs carry the SMT's work to the teams: they read its meetings.
-        parts |= Q(**{f"{path}__is_management_team": True})
-    return parts
+        smt = smt_id()
+        if smt:
+            parts.append(Q(**{f"{path}": smt}))
+    return parts or [Q(pk__in=[])]
+
+
+def readable_meetings(user, path: str = "team") -> Q:
+    """All the parts of the rule in one filter, for one record or a short list."""
+    parts = readable_meeting_parts(user, path)
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
 
 
 def _team_of(record):
@@ -144,3 +159,129 @@ rules.add_perm("meetings.view_problem", follows_team)
 rules.add_perm("meetings.change_problem", runs_team)
 
 rules.add_perm("meetings.keep_calendar_feed", signed_in)
+
+
+# --- The practice-policy cycle ------------------------------------------------------------------
+#
+# Anyone on a team (or supporting it) raises a barrier for it; only the team that holds a
+# barrier (its members and supporting STSs) resolves, passes up or answers it; the raising
+# team confirms the answer. Sponsors and the cabinet read every barrier; others read those of
+# their teams and the teams below, and those their teams hold.
+
+
+def readable_barriers(user) -> Q:
+    person = standing(user)
+    if person.reads_whole_cascade:
+        return Q()
+    parts = Q(pk__in=[])
+    if person.own_team_ids:
+        parts |= Q(team__in=followed_team_ids(user)) | Q(holder__in=person.own_team_ids)
+    return parts
+
+
+@rules.predicate
+def on_or_supports(user, team) -> bool:
+    return team is not None and (sits_on_team(user, team) or supports_team(user, team))
+
+
+@rules.predicate
+def holds_barrier(user, barrier) -> bool:
+    return barrier is not None and on_or_supports(user, barrier.holder)
+
+
+@rules.predicate
+def raised_barrier(user, barrier) -> bool:
+    return barrier is not None and on_or_supports(user, barrier.team)
+
+
+@rules.predicate
+def reads_barrier(user, barrier) -> bool:
+    if barrier is None:
+        return False
+    person = standing(user)
+    if person.reads_whole_cascade or barrier.holder_id in person.own_team_ids:
+        return True
+    return follows_team(user, barrier.team)
+
+
+def _stage_is(*stages):
+    @rules.predicate
+    def at_stage(user, barrier) -> bool:
+        return barrier is not None and barrier.stage in stages
+
+    return at_stage
+
+
+@rules.predicate
+def is_specialist(user) -> bool:
+    return standing(user).is_specialist
+
+
+@rules.predicate
+def answers_request(user, request) -> bool:
+    return request is not None and request.sponsor_id == user.pk
+
+
+@rules.predicate
+def asked_request(user, request) -> bool:
+    return request is not None and request.specialist_id == user.pk
+
+
+@rules.predicate
+def request_is_open(user, request) -> bool:
+    return request is not None and request.closed_at is None
+
+
+@rules.predicate
+def runs_either_side(user, protocol) -> bool:
+    return protocol is not None and (
+        runs_team(user, protocol.from_team) or runs_team(user, protocol.to_team)
+    )
+
+
+@rules.predicate
+def reads_whole_cascade(user) -> bool:
+    return standing(user).reads_whole_cascade
+
+
+rules.add_perm("meetings.read_barriers", signed_in)
+rules.add_perm("meetings.raise_barrier", on_or_supports)
+
+
+@rules.predicate
+def has_teams_below_the_smt(user) -> bool:
+    """The SMT has nobody above it to raise a barrier to."""
+    return bool(standing(user).own_team_ids - {smt_id()})
+
+
+rules.add_perm("meetings.raise_some_barrier", has_teams_below_the_smt)
+rules.add_perm("meetings.view_barrier", reads_barrier)
+rules.add_perm("meetings.escalate_barrier", holds_barrier & _stage_is("open"))
+rules.add_perm("meetings.answer_barrier", holds_barrier & _stage_is("open"))
+rules.add_perm("meetings.pass_answer_down", holds_barrier & _stage_is("answered"))
+rules.add_perm("meetings.confirm_barrier", raised_barrier & _stage_is("returned"))
+rules.add_perm("meetings.place_barrier_on_agenda", holds_barrier & _stage_is("open"))
+# The sponsors and the cabinet follow every item through; an STS, the items of their teams.
+rules.add_perm("meetings.follow_through", reads_whole_cascade | is_specialist)
+# The SMT records the changes it makes to the system; the cabinet and sponsors read them
+# with everyone else.
+rules.add_perm("meetings.record_systemic_change", is_cabinet)
+rules.add_perm("meetings.read_systemic_changes", signed_in)
+
+rules.add_perm("meetings.read_protocols", signed_in)
+rules.add_perm("meetings.keep_protocol", runs_either_side)
+rules.add_perm("meetings.add_protocol", runs_team)
+
+rules.add_perm("meetings.ask_support", is_specialist)
+rules.add_perm("meetings.view_support", asked_request | answers_request | holds_appointing_role)
+rules.add_perm("meetings.answer_support", answers_request & request_is_open)
+rules.add_perm("meetings.reply_support", (asked_request | answers_request) & request_is_open)
+rules.add_perm("meetings.close_support", (asked_request | answers_request) & request_is_open)
+rules.add_perm("meetings.read_support_times", is_sponsor | holds_appointing_role | is_specialist)
+# The support pages: for those who ask, answer or oversee support, and the admins who keep
+# the agency's holidays.
+rules.add_perm(
+    "meetings.open_support", is_sponsor | holds_appointing_role | is_specialist | is_admin
+)
+rules.add_perm("meetings.share_with_smt", is_specialist | is_sponsor)
+rules.add_perm("meetings.keep_holidays", is_admin)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", records.meeting_edit, name="meeting-edit"),
     path("<int:pk>/meeting.ics", calendar.meeting_ics, name="meeting-ics"),
     path("<int:pk>/agenda/add/", records.agenda_add, name="agenda-add"),
+    path("<int:pk>/offers/", pages.offers, name="offers"),
     path("<int:pk>/agenda/offer/", records.agenda_offer, name="agenda-offer"),
     path("<int:pk>/agenda/carry/", records.agenda_carry, name="agenda-carry"),
     path("<int:pk>/agenda/<int:item>/edit/", records.agenda_edit, name="agenda-edit"),

@@ -39,6 +39,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("", include("teams.urls")),
     path("meetings/", include("meetings.urls")),
+    path("barriers/", include("meetings.barrier_urls")),
     path("initiatives/", include("initiatives.urls")),
     path("data/", include("datasystem.urls")),
     path("settings/", include("teams.settings_urls")),

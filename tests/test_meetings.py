@@ -144,7 +144,7 @@ def test_the_smt_is_offered_the_updates_flagged_since_its_last_meeting(world, m,
         occurred_on=m.smt_held.held_on - timedelta(days=5),
     )
     client.force_login(world.user("csso"))
-    offers = client.get(reverse("meetings:meeting", args=[m.smt_next.pk])).context["view"].offers
+    offers = client.get(reverse("meetings:offers", args=[m.smt_next.pk])).context["offers"]
     offered = [record for _, records in offers for _, record in records]
     assert world.attention_update in offered
     assert old not in offered
@@ -154,19 +154,18 @@ def test_the_smt_is_offered_the_updates_flagged_since_its_last_meeting(world, m,
         {"version": "1", "kind": "update", "record": world.attention_update.pk},
     )
     assert ("teamupdate", world.attention_update.pk) in agenda_subjects(m.smt_next)
-    offers = client.get(reverse("meetings:meeting", args=[m.smt_next.pk])).context["view"].offers
+    offers = client.get(reverse("meetings:offers", args=[m.smt_next.pk])).context["offers"]
     assert world.attention_update not in [r for _, rs in offers for _, r in rs]
 
 
 def test_the_cabinet_sees_the_offers_but_only_those_who_prepare_add_them(world, m, client):
     client.force_login(world.user("smt"))
-    response = client.get(reverse("meetings:meeting", args=[m.smt_next.pk]))
-    assert response.context["view"].offers
+    response = client.get(reverse("meetings:offers", args=[m.smt_next.pk]))
+    assert response.context["offers"]
     assert reverse("meetings:agenda-offer", args=[m.smt_next.pk]) not in response.content.decode()
     # An STS reads the SMT's meetings but not every team's updates: no offers.
     client.force_login(world.user("sts"))
-    view = client.get(reverse("meetings:meeting", args=[m.smt_next.pk])).context["view"]
-    assert view.offers == []
+    assert client.get(reverse("meetings:offers", args=[m.smt_next.pk])).status_code == 403
 
 
 # --- Minutes: a stale save is refused, never an overwrite -----------------------------------------

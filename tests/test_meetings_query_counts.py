@@ -26,6 +26,7 @@ PAGES = [
     ("csso", lambda m: reverse("meetings:meeting", args=[m.smt_next.pk])),
     ("district", lambda m: reverse("meetings:meeting", args=[m.district_meeting.pk])),
     ("csso", lambda m: reverse("meetings:decision", args=[m.decision.pk])),
+    ("csso", lambda m: reverse("meetings:offers", args=[m.smt_next.pk])),
     ("csso", lambda m: "/"),
 ]
 

@@ -10,11 +10,24 @@ from django.shortcuts import get_object_or_404
 from teams.rules import require
 from teams.views.access import team_for
 
-from ..models import ActionItem, AgendaItem, Decision, Meeting, Problem, Solution
-from ..rules import readable_meetings
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Barrier,
+    Decision,
+    LinkProtocol,
+    Meeting,
+    Problem,
+    Solution,
+    SupportRequest,
+)
+from ..rules import readable_barriers, readable_meetings
 
 __all__ = [
     "action_for",
+    "barrier_for",
+    "protocol_for",
+    "support_for",
     "decision_for",
     "item_for",
     "meeting_for",
@@ -74,3 +87,36 @@ def solution_for(user, meeting: Meeting, pk: int) -> Solution:
     return get_object_or_404(
         Solution.objects.select_related("problem"), pk=pk, problem__team=meeting.team
     )
+
+
+def barrier_for(user, pk: int, perm: str | None = None) -> Barrier:
+    barrier = get_object_or_404(
+        Barrier.objects.filter(readable_barriers(user)).select_related(
+            "team__parent", "holder__parent", "raised_by", "answered_by_team", "merged_into"
+        ),
+        pk=pk,
+    )
+    if perm:
+        require(user, perm, barrier)
+    return barrier
+
+
+def protocol_for(user, pk: int, perm: str = "meetings.read_protocols") -> LinkProtocol:
+    protocol = get_object_or_404(
+        LinkProtocol.objects.select_related(
+            "from_team", "to_team", "responsible_from", "responsible_to"
+        ),
+        pk=pk,
+    )
+    require(user, perm, protocol)
+    return protocol
+
+
+def support_for(user, pk: int, perm: str = "meetings.view_support") -> SupportRequest:
+    request = get_object_or_404(
+        SupportRequest.objects.select_related("specialist", "sponsor"), pk=pk
+    )
+    if not rules.has_perm("meetings.view_support", user, request):
+        raise Http404("No such support request.")
+    require(user, perm, request)
+    return request

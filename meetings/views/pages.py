@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import rules
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -55,15 +56,38 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request.user, pk, "meetings.view_meeting")
-    # What is offered for the agenda is shown to those who prepare it, and to those who
-    # read every team's work (the cabinet and sponsors); only the former add it.
-    sees_offers = rules.has_perm(
-        "meetings.prepare_agenda", request.user, meeting
-    ) or rules.has_perm("teams.read_whole_cascade", request.user)
     return render(
         request,
         "meetings/meeting.html",
-        {"meeting": meeting, "view": selectors.meeting_page(meeting, with_offers=sees_offers)},
+        {
+            "meeting": meeting,
+            "view": selectors.meeting_page(meeting, with_offers=False),
+            "sees_offers": _sees_offers(request.user, meeting),
+        },
+    )
+
+
+def _sees_offers(user, meeting) -> bool:
+    # What is offered for the agenda is shown to those who prepare it, and to those who
+    # read every team's work (the cabinet and sponsors); only the former add it.
+    return rules.has_perm("meetings.prepare_agenda", user, meeting) or rules.has_perm(
+        "teams.read_whole_cascade", user
+    )
+
+
+@login_required
+@require_safe
+def offers(request: HttpRequest, pk: int) -> HttpResponse:
+    """What is offered for a meeting's agenda: loaded after the meeting's page (htmx), or
+    as a page of its own without scripts."""
+    meeting = meeting_for(request.user, pk, "meetings.view_meeting")
+    if not _sees_offers(request.user, meeting):
+        raise PermissionDenied("The meeting's facilitator and the cabinet see what is offered.")
+    template = "meetings/_offers.html" if request.htmx else "meetings/offers.html"
+    return render(
+        request,
+        template,
+        {"meeting": meeting, "offers": selectors.offers_for(meeting)},
     )
 
 
@@ -80,11 +104,10 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "since": data["since"],
             "until": data["until"],
         }
-    register = selectors.decision_register(request.user, **found)
     return render(
         request,
         "meetings/decisions.html",
-        {"filters": filters, "page": paginate_newest(request, register, 20)},
+        {"filters": filters, "page": selectors.decision_page(request, request.user, **found)},
     )
 
 

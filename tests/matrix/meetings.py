@@ -44,6 +44,21 @@ ROWS: dict[str, Row] = {
     "meetings:series": Row(get=DISTRICT_TEAM_RUNNERS, args=_district_team),
     "meetings:schedule": Row(get=DISTRICT_TEAM_RUNNERS, args=_district_team),
     "meetings:meeting": page(SMT_READERS, args=_m("smt_next")),
+    # What is offered for its agenda: the chair and the cabinet; the STSs read the meeting
+    # but not every team's updates.
+    "meetings:offers": page(
+        signed_in(
+            DENIED,
+            district=MISSING,
+            building=MISSING,
+            csso=200,
+            deputy=200,
+            smt=200,
+            sponsor=200,
+            admin=200,
+        ),
+        args=_m("smt_next"),
+    ),
     "meetings:meeting-edit": Row(get=SMT_CHAIR_PAGE, args=_m("smt_next")),
     "meetings:meeting-ics": page(SMT_READERS, args=_m("smt_next"), crawl=False),
     "meetings:agenda-add": Row(get=SMT_CHAIR_PAGE, args=_m("smt_next")),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from teams.models import Team, User, today
 from teams.rules import require
 
-from .models import (
+from ..models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
@@ -38,8 +38,8 @@ from .models import (
     Solution,
     new_feed_token,
 )
-from .registry import linkable_for
-from .selectors import members_of
+from ..registry import linkable_for
+from ..selectors.meetings import members_of
 
 # --- Series and meetings ---------------------------------------------------------------------
 
@@ -145,6 +145,18 @@ def agenda_item_add(
     subject: models.Model | None = None,
 ) -> AgendaItem:
     require(by, "meetings.prepare_agenda", meeting)
+    return put_on_agenda(meeting=meeting, item=item, agenda_version=agenda_version, subject=subject)
+
+
+def put_on_agenda(
+    *,
+    meeting: Meeting,
+    item: AgendaItem,
+    agenda_version: int | None = None,
+    subject: models.Model | None = None,
+) -> AgendaItem:
+    """Add an item at the end of the agenda. The caller has asked the rule that lets the
+    person do so (preparing the agenda, or holding the barrier the item is about)."""
     locked = _lock_agenda(meeting, agenda_version)
     item.meeting = locked
     item.position = _next_position(locked)
@@ -285,6 +297,13 @@ def carry_forward(*, meeting: Meeting, by: User) -> Carried:
     whose review date has come by this meeting. Items already on it are left as they are;
     running it again adds only what has become due since."""
     require(by, "meetings.prepare_agenda", meeting)
+    return bring_forward(meeting=meeting)
+
+
+@transaction.atomic
+def bring_forward(*, meeting: Meeting) -> Carried:
+    """What carry_forward does, for callers that have asked the rule themselves (or need
+    none: the demo and the benchmark state preparing their meetings)."""
     locked = _lock_agenda(meeting, None)
     action_type = ContentType.objects.get_for_model(ActionItem)
     decision_type = ContentType.objects.get_for_model(Decision)

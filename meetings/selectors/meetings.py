@@ -6,21 +6,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from teams.models import (
     CABINET_ROLES,
-    Membership,
     RoleAssignment,
     Team,
     TeamUpdate,
     User,
     today,
 )
+from teams.paging import paginate_newest_of
 from teams.standing import standing
 
-from .models import (
+from ..models import (
     ActionItem,
     AgendaItem,
     Attendance,
@@ -32,28 +32,31 @@ from .models import (
     Problem,
     Solution,
 )
-from .registry import agenda_offers, linkable_for, linkables
-from .rules import readable_meetings
+from ..registry import agenda_offers, linkable_for, linkables
+from ..rules import readable_meeting_parts, readable_meetings
 
 # --- Who sits at the table -------------------------------------------------------------------
 
 
 def members_of(team: Team, day: date | None = None) -> list[User]:
     """The team's current members; the SMT's are the cabinet and anyone seated on it.
-    One query, whichever the team."""
+    Their ids first, from the seats' and roles' indexes, then the people by id: a filter
+    with EXISTS on the people table would read every person in a large state."""
     day = day or today()
-    seated = Exists(Membership.objects.filter(person=OuterRef("pk"), team=team).current(day))
-    people = User.objects.filter(is_active=True)
+    seated = team.memberships.current(day).values_list("person_id", flat=True)
     if team.is_management_team:
-        cabinet = Exists(
-            RoleAssignment.objects.filter(person=OuterRef("pk"), role__in=CABINET_ROLES).current(
-                day
-            )
+        cabinet = (
+            RoleAssignment.objects.filter(role__in=CABINET_ROLES)
+            .current(day)
+            .values_list("person_id", flat=True)
         )
-        people = people.filter(seated | cabinet)
-    else:
-        people = people.filter(seated)
-    return list(people.select_related("division").order_by("last_name", "first_name"))
+        seated = seated.union(cabinet)
+    ids = set(seated)
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True)
+        .select_related("division")
+        .order_by("last_name", "first_name")
+    )
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -87,6 +90,13 @@ def next_meeting(team: Team) -> Meeting | None:
     return Meeting.objects.filter(team=team).upcoming().order_by("starts_at", "pk").first()
 
 
+def held_before(meeting: Meeting) -> Meeting | None:
+    """The team's last meeting held before this one, asked once per page."""
+    if not hasattr(meeting, "_held_before"):
+        meeting._held_before = last_held(meeting.team, before=meeting.starts_at)
+    return meeting._held_before
+
+
 def last_held(team: Team, before: datetime | None = None) -> Meeting | None:
     held = Meeting.objects.filter(team=team).held()
     if before is not None:
@@ -103,15 +113,21 @@ class Linked:
     url: str = ""
 
 
+def linkable_types() -> dict:
+    """The content types of every linkable kind, in one query (then from Django's cache)."""
+    return ContentType.objects.get_for_models(*(entry.model for entry in linkables))
+
+
 def resolve_links(pairs: list[tuple[int | None, int | None]]) -> dict[tuple[int, int], Linked]:
     """Resolve (content type id, object id) pairs with one query per kind of record."""
+    by_id = {ct.pk: model for model, ct in linkable_types().items()}
     wanted: dict[int, set[int]] = {}
     for type_id, object_id in pairs:
         if type_id and object_id:
             wanted.setdefault(type_id, set()).add(object_id)
     found: dict[tuple[int, int], Linked] = {}
     for type_id, ids in wanted.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
+        model = by_id.get(type_id)
         entry = next((e for e in linkables if e.model is model), None)
         if model is None or entry is None:
             continue
@@ -178,9 +194,13 @@ def meeting_page(meeting: Meeting, *, with_offers: bool) -> MeetingPage:
     )
 
 
-def offers_for(meeting: Meeting, agenda: list[AgendaItem]) -> list[tuple[str, list]]:
+def offers_for(meeting: Meeting, agenda=None) -> list[tuple[str, list]]:
     """What the registered apps offer for this agenda, less what is already on it."""
-    on_agenda = {(i.subject_type_id, i.subject_id) for i in agenda}
+    if agenda is None:
+        on_agenda = set(meeting.agenda.values_list("subject_type_id", "subject_id"))
+    else:
+        on_agenda = {(i.subject_type_id, i.subject_id) for i in agenda}
+    types = linkable_types()
     offers = []
     for offer in agenda_offers:
         records = []
@@ -188,7 +208,7 @@ def offers_for(meeting: Meeting, agenda: list[AgendaItem]) -> list[tuple[str, li
             entry = linkable_for(record)
             if entry is None:
                 continue
-            type_id = ContentType.objects.get_for_model(record).pk
+            type_id = types[entry.model].pk
             if (type_id, record.pk) not in on_agenda:
                 record.offered_as = entry.describe(record)
                 records.append((entry.key, record))
@@ -201,7 +221,7 @@ def flagged_updates_for(meeting: Meeting, limit: int = 15) -> list[TeamUpdate]:
     """The SMT's offer: updates flagged for its attention since its last meeting held."""
     if not meeting.team.is_management_team:
         return []
-    since = last_held(meeting.team, before=meeting.starts_at)
+    since = held_before(meeting)
     updates = TeamUpdate.objects.for_smt_attention().for_cards()
     if since is not None:
         updates = updates.filter(occurred_on__gte=since.held_on)
@@ -252,12 +272,33 @@ EFFECT_LABELS = dict(Effect.choices)
 # --- Decisions -------------------------------------------------------------------------------
 
 
+DECISION_ORDER = ("-decided_on", "-id")
+
+
+def decision_page(request, user, *, per_page: int = 20, **narrow):
+    """A page of the decisions the person may read, newest first: each way a decision may
+    be readable is read on its own index, as the updates are."""
+    base = _narrowed(Decision.objects.for_lists(), **narrow)
+    return paginate_newest_of(
+        request, base, readable_meeting_parts(user), order=DECISION_ORDER, per_page=per_page
+    )
+
+
 def decision_register(
     user, *, team: str = "", words: str = "", since=None, until=None
 ) -> QuerySet[Decision]:
     """The decisions the person may read, newest first, narrowed by team name, words and
     dates."""
-    decisions = Decision.objects.for_lists().filter(readable_meetings(user))
+    return _narrowed(
+        Decision.objects.for_lists().filter(readable_meetings(user)),
+        team=team,
+        words=words,
+        since=since,
+        until=until,
+    ).order_by(*DECISION_ORDER)
+
+
+def _narrowed(decisions, *, team: str = "", words: str = "", since=None, until=None):
     if team:
         decisions = decisions.filter(team__name__icontains=team)
     for word in words.split()[:5]:
@@ -266,7 +307,7 @@ def decision_register(
         decisions = decisions.filter(decided_on__gte=since)
     if until:
         decisions = decisions.filter(decided_on__lte=until)
-    return decisions.order_by("-decided_on", "-id")
+    return decisions
 
 
 def decision_evidence(decision: Decision) -> list:
