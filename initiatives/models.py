@@ -677,7 +677,7 @@ class SelectionProtocol(models.Model):
         default=dict, blank=True, help_text="What each point of the scale means."
     )
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     loaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -800,7 +800,7 @@ class Candidate(models.Model):
     decided_on = models.DateField(null=True, blank=True, validators=[within_date_window])
     rationale = limited_text(blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     initiative = models.OneToOneField(
         Initiative,

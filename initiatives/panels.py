@@ -44,5 +44,5 @@ def _affirmation(request: HttpRequest) -> dict | None:
 
 PANELS = [
     HomePanel("affirmation", "initiatives/home/affirmation.html", _affirmation, order=12),
-    HomePanel("vision", "initiatives/home/vision.html", _vision, order=25),
+    HomePanel("vision", "initiatives/home/vision.html", _vision, order=18),
 ]
