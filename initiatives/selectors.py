@@ -16,6 +16,7 @@ from django.db.models import (
     Max,
     Min,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -32,9 +33,11 @@ from .models import (
     Candidate,
     Funding,
     GoalAlignment,
+    Indicator,
     Initiative,
     InventorySettings,
     Overlap,
+    RatingSheet,
     SelectionRating,
     StageRecord,
     StrategicGoal,
@@ -137,8 +140,19 @@ class AffirmationState:
 
 
 def affirmation_state() -> AffirmationState:
-    interval = InventorySettings.current().affirmation_interval_months
-    last = Affirmation.objects.order_by("-affirmed_on", "-pk").first()
+    """The last affirmation and when the next is due, in one query (the agency's interval
+    read beside it)."""
+    last = (
+        Affirmation.objects.annotate(
+            interval=Subquery(InventorySettings.objects.values("affirmation_interval_months")[:1])
+        )
+        .order_by("-affirmed_on", "-pk")
+        .first()
+    )
+    if last is not None and last.interval is not None:
+        interval = last.interval
+    else:
+        interval = InventorySettings.current().affirmation_interval_months
     due = add_months(last.affirmed_on, interval) if last else None
     return AffirmationState(last=last, interval_months=interval, due_on=due)
 
@@ -554,47 +568,78 @@ class SelectionSummary:
 
 
 def selection_summary(candidate: Candidate) -> SelectionSummary:
-    """The submitted ratings of a candidate: each rater's scores, and per indicator the
-    mean, lowest, highest and spread (added up in the database)."""
-    indicators = list(candidate.protocol.indicators.all())
-    sheets = list(candidate.sheets.filter(submitted_at__isnull=False).select_related("rater"))
-    submitted_ratings = SelectionRating.objects.filter(sheet__in=[s.pk for s in sheets])
+    return selection_summaries([candidate])[0]
+
+
+def selection_summaries(candidates: list[Candidate]) -> list[SelectionSummary]:
+    """The submitted ratings of these candidates: each rater's scores, and per indicator
+    the mean, lowest, highest and spread, added up in the database; the same five queries
+    for one candidate or several."""
+    ids = [c.pk for c in candidates]
+    indicators: dict[int, list] = {}
+    for indicator in Indicator.objects.filter(
+        protocol__in={c.protocol_id for c in candidates}
+    ).order_by("order", "pk"):
+        indicators.setdefault(indicator.protocol_id, []).append(indicator)
+    sheets: dict[int, list] = {}
+    for sheet in (
+        RatingSheet.objects.filter(candidate__in=ids, submitted_at__isnull=False)
+        .select_related("rater")
+        .order_by("rater__last_name", "rater__first_name", "pk")
+    ):
+        sheets.setdefault(sheet.candidate_id, []).append(sheet)
+    submitted = SelectionRating.objects.filter(
+        sheet__candidate__in=ids, sheet__submitted_at__isnull=False
+    )
     stats = {
-        row["indicator"]: row
-        for row in submitted_ratings.values("indicator")
+        (row["sheet__candidate"], row["indicator"]): row
+        for row in submitted.values("sheet__candidate", "indicator")
         .annotate(mean=Avg("score"), low=Min("score"), high=Max("score"), count=Count("pk"))
         .order_by()
     }
     grid = {
         (r.sheet_id, r.indicator_id): r
-        for r in submitted_ratings.only("sheet", "indicator", "score", "note")
+        for r in submitted.only("sheet", "indicator", "score", "note")
     }
-    for sheet in sheets:
-        sheet.row = [grid.get((sheet.pk, i.pk)) for i in indicators]
-    summaries = []
-    for indicator in indicators:
-        row = stats.get(indicator.pk, {})
-        scores = [
-            grid[(s.pk, indicator.pk)].score if (s.pk, indicator.pk) in grid else None
-            for s in sheets
-        ]
-        summaries.append(
-            IndicatorSummary(
-                indicator,
-                scores,
-                float(row["mean"]) if row.get("mean") is not None else None,
-                row.get("low"),
-                row.get("high"),
-                row.get("count", 0),
+    chosen = dict(
+        Candidate.raters.through.objects.filter(candidate__in=ids)
+        .values("candidate")
+        .annotate(n=Count("pk"))
+        .values_list("candidate", "n")
+    )
+    result = []
+    for candidate in candidates:
+        own = indicators.get(candidate.protocol_id, [])
+        own_sheets = sheets.get(candidate.pk, [])
+        for sheet in own_sheets:
+            sheet.row = [grid.get((sheet.pk, i.pk)) for i in own]
+        summaries = []
+        for indicator in own:
+            row = stats.get((candidate.pk, indicator.pk), {})
+            scores = [
+                grid[(s.pk, indicator.pk)].score if (s.pk, indicator.pk) in grid else None
+                for s in own_sheets
+            ]
+            summaries.append(
+                IndicatorSummary(
+                    indicator,
+                    scores,
+                    float(row["mean"]) if row.get("mean") is not None else None,
+                    row.get("low"),
+                    row.get("high"),
+                    row.get("count", 0),
+                )
+            )
+        result.append(
+            SelectionSummary(
+                candidate=candidate,
+                sheets=own_sheets,
+                indicators=summaries,
+                submitted=len(own_sheets),
+                chosen=chosen.get(candidate.pk, 0),
             )
         )
-    return SelectionSummary(
-        candidate=candidate,
-        sheets=sheets,
-        indicators=summaries,
-        submitted=len(sheets),
-        chosen=candidate.raters.count(),
-    )
+    return result
 
 
 def candidates_with_progress():

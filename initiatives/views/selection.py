@@ -201,12 +201,13 @@ def compare(request: HttpRequest) -> HttpResponse:
         chosen = list(
             Candidate.objects.open().select_related("protocol").order_by("name", "pk")[:4]
         )
-    summaries = [
-        selectors.selection_summary(c)
-        for c in Candidate.objects.filter(pk__in=[c.pk for c in chosen])
-        .select_related("protocol")
-        .order_by("name", "pk")
-    ]
+    summaries = selectors.selection_summaries(
+        list(
+            Candidate.objects.filter(pk__in=[c.pk for c in chosen])
+            .select_related("protocol")
+            .order_by("name", "pk")
+        )
+    )
     protocols = {s.candidate.protocol_id for s in summaries}
     rows = []
     if len(protocols) == 1 and summaries:
