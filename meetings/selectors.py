@@ -1,14 +1,365 @@
-from django.db.models import QuerySet
+"""Reads: each selector decides its own query shape, so list pages stay flat."""
 
-from teams.models import Team
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from teams.models import (
+    CABINET_ROLES,
+    Membership,
+    RoleAssignment,
+    Team,
+    TeamUpdate,
+    User,
+    today,
+)
+from teams.standing import standing
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Effect,
+    EffectivenessCheck,
+    Meeting,
+    MeetingStatus,
+    Problem,
+    Solution,
+)
+from .registry import agenda_offers, linkable_for, linkables
+from .rules import readable_meetings
+
+# --- Who sits at the table -------------------------------------------------------------------
 
 
-def teams_by_cadence(*, quiet_only: bool = False) -> QuerySet[Team]:
-    """Teams with their cadence and whether anything was recorded within it."""
-    teams = (
-        Team.objects.with_glance()
-        .with_quiet()
-        .select_related("parent")
-        .order_by("cadence", "cascade_rank", "name")
+def members_of(team: Team, day: date | None = None) -> list[User]:
+    """The team's current members; the SMT's are the cabinet and anyone seated on it.
+    One query, whichever the team."""
+    day = day or today()
+    seated = Exists(Membership.objects.filter(person=OuterRef("pk"), team=team).current(day))
+    people = User.objects.filter(is_active=True)
+    if team.is_management_team:
+        cabinet = Exists(
+            RoleAssignment.objects.filter(person=OuterRef("pk"), role__in=CABINET_ROLES).current(
+                day
+            )
+        )
+        people = people.filter(seated | cabinet)
+    else:
+        people = people.filter(seated)
+    return list(people.select_related("division").order_by("last_name", "first_name"))
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(readable_meetings(user))
+
+
+def my_meetings(user, *, upcoming: bool) -> QuerySet[Meeting]:
+    """The meetings of the person's own teams (those they sit on or support), soonest or
+    newest first."""
+    own = standing(user).own_team_ids
+    meetings = Meeting.objects.for_lists().filter(team__in=own)
+    if upcoming:
+        return meetings.upcoming().order_by("starts_at", "pk")
+    return meetings.exclude(status=MeetingStatus.SCHEDULED, starts_at__gte=_now()).order_by(
+        "-starts_at", "-pk"
     )
-    return teams.quiet() if quiet_only else teams
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def team_meetings(team: Team) -> QuerySet[Meeting]:
+    return Meeting.objects.for_lists().filter(team=team).order_by("-starts_at", "-pk")
+
+
+def next_meeting(team: Team) -> Meeting | None:
+    return Meeting.objects.filter(team=team).upcoming().order_by("starts_at", "pk").first()
+
+
+def last_held(team: Team, before: datetime | None = None) -> Meeting | None:
+    held = Meeting.objects.filter(team=team).held()
+    if before is not None:
+        held = held.filter(starts_at__lt=before)
+    return held.order_by("-starts_at").first()
+
+
+@dataclass
+class Linked:
+    """A generic link resolved for a page: what it is, what it says, where it goes."""
+
+    kind: str
+    text: str
+    url: str = ""
+
+
+def resolve_links(pairs: list[tuple[int | None, int | None]]) -> dict[tuple[int, int], Linked]:
+    """Resolve (content type id, object id) pairs with one query per kind of record."""
+    wanted: dict[int, set[int]] = {}
+    for type_id, object_id in pairs:
+        if type_id and object_id:
+            wanted.setdefault(type_id, set()).add(object_id)
+    found: dict[tuple[int, int], Linked] = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        entry = next((e for e in linkables if e.model is model), None)
+        if model is None or entry is None:
+            continue
+        for record in model._default_manager.filter(pk__in=ids):
+            url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+            found[(type_id, record.pk)] = Linked(entry.label, str(record), url)
+    return found
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    running: list[tuple[AgendaItem, int]]
+    total_minutes: int
+    attendance: list[Attendance]
+    members: list[User]
+    decisions: list[Decision]
+    actions: list[ActionItem]
+    offers: list[tuple[str, list]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    reviewing: list[Problem] = field(default_factory=list)
+
+    @property
+    def quorum_needed(self) -> int:
+        return self.meeting.series.quorum_needed(len(self.members))
+
+    @property
+    def present(self) -> int:
+        return sum(1 for a in self.attendance if a.presence != "absent")
+
+
+def meeting_page(meeting: Meeting, *, with_offers: bool) -> MeetingPage:
+    agenda = list(
+        meeting.agenda.select_related("presenter", "minutes_by").order_by("position", "pk")
+    )
+    links = resolve_links([(i.subject_type_id, i.subject_id) for i in agenda])
+    running, clock = [], 0
+    for item in agenda:
+        item.linked = links.get((item.subject_type_id, item.subject_id))
+        # The running time: when the item starts if the meeting keeps to the agenda.
+        running.append((item, meeting.starts_at + timedelta(minutes=clock)))
+        clock += item.allotted
+    actions = list(meeting.action_items.select_related("owner").order_by("due_on", "pk"))
+    problems, reviewing = [], []
+    if meeting.series.is_problem_solving:
+        problems, reviewing = _problems_at(meeting)
+    return MeetingPage(
+        meeting=meeting,
+        agenda=agenda,
+        running=running,
+        total_minutes=clock,
+        attendance=list(
+            meeting.attendance.select_related("person", "represented_by").order_by(
+                "person__last_name", "person__first_name"
+            )
+        ),
+        members=members_of(meeting.team),
+        decisions=list(meeting.decisions.order_by("pk")),
+        actions=actions,
+        offers=offers_for(meeting, agenda) if with_offers else [],
+        problems=problems,
+        reviewing=reviewing,
+    )
+
+
+def offers_for(meeting: Meeting, agenda: list[AgendaItem]) -> list[tuple[str, list]]:
+    """What the registered apps offer for this agenda, less what is already on it."""
+    on_agenda = {(i.subject_type_id, i.subject_id) for i in agenda}
+    offers = []
+    for offer in agenda_offers:
+        records = []
+        for record in offer.offered(meeting):
+            entry = linkable_for(record)
+            if entry is None:
+                continue
+            type_id = ContentType.objects.get_for_model(record).pk
+            if (type_id, record.pk) not in on_agenda:
+                record.offered_as = entry.describe(record)
+                records.append((entry.key, record))
+        if records:
+            offers.append((offer.label, records))
+    return offers
+
+
+def flagged_updates_for(meeting: Meeting, limit: int = 15) -> list[TeamUpdate]:
+    """The SMT's offer: updates flagged for its attention since its last meeting held."""
+    if not meeting.team.is_management_team:
+        return []
+    since = last_held(meeting.team, before=meeting.starts_at)
+    updates = TeamUpdate.objects.for_smt_attention().for_cards()
+    if since is not None:
+        updates = updates.filter(occurred_on__gte=since.held_on)
+    return list(updates.order_by("-occurred_on", "-id")[:limit])
+
+
+def _problems_at(meeting: Meeting) -> tuple[list[Problem], list[Problem]]:
+    """The problems defined at this meeting, and the team's earlier open problems, which
+    this meeting reviews (their solutions' fidelity and their effectiveness)."""
+    problems = (
+        Problem.objects.filter(team=meeting.team)
+        .select_related("meeting")
+        .prefetch_related(
+            _solutions(),
+        )
+        .order_by("meeting__starts_at", "pk")
+    )
+    here = [p for p in problems if p.meeting_id == meeting.pk]
+    earlier = [
+        p
+        for p in problems
+        if p.meeting_id != meeting.pk
+        and p.meeting.starts_at < meeting.starts_at
+        and p.status == "open"
+    ]
+    checks = {
+        c.problem_id: c
+        for c in EffectivenessCheck.objects.filter(meeting=meeting, problem__in=earlier)
+    }
+    for problem in earlier:
+        problem.check_here = checks.get(problem.pk)
+    return here, earlier
+
+
+def _solutions():
+    from django.db.models import Prefetch
+
+    return Prefetch("solutions", queryset=Solution.objects.select_related("owner"))
+
+
+def problem_history(problem: Problem) -> list[EffectivenessCheck]:
+    return list(problem.checks.select_related("meeting", "recorded_by"))
+
+
+EFFECT_LABELS = dict(Effect.choices)
+
+
+# --- Decisions -------------------------------------------------------------------------------
+
+
+def decision_register(
+    user, *, team: str = "", words: str = "", since=None, until=None
+) -> QuerySet[Decision]:
+    """The decisions the person may read, newest first, narrowed by team name, words and
+    dates."""
+    decisions = Decision.objects.for_lists().filter(readable_meetings(user))
+    if team:
+        decisions = decisions.filter(team__name__icontains=team)
+    for word in words.split()[:5]:
+        decisions = decisions.filter(Q(text__icontains=word) | Q(rationale__icontains=word))
+    if since:
+        decisions = decisions.filter(decided_on__gte=since)
+    if until:
+        decisions = decisions.filter(decided_on__lte=until)
+    return decisions.order_by("-decided_on", "-id")
+
+
+def decision_evidence(decision: Decision) -> list:
+    evidence = list(decision.evidence.all())
+    links = resolve_links([(e.target_type_id, e.target_id) for e in evidence])
+    for item in evidence:
+        item.linked = links.get((item.target_type_id, item.target_id))
+    return evidence
+
+
+# --- Action items ----------------------------------------------------------------------------
+
+
+def my_action_items(user, *, show_closed: bool = False) -> QuerySet[ActionItem]:
+    items = ActionItem.objects.for_lists().filter(owner=user)
+    if not show_closed:
+        items = items.open()
+    return items.overdue_first()
+
+
+def team_action_items(team_ids, *, show_closed: bool = False) -> QuerySet[ActionItem]:
+    items = ActionItem.objects.for_lists().filter(team__in=team_ids)
+    if not show_closed:
+        items = items.open()
+    return items.overdue_first()
+
+
+def led_team_ids(user) -> list[int]:
+    """The teams whose action items the person keeps an eye on: those they lead or support,
+    and the SMT for its chair (the rule `meetings.see_team_actions`)."""
+    import rules as django_rules
+
+    person = standing(user)
+    candidates = Team.objects.filter(pk__in=person.own_team_ids).only(
+        "pk", "is_management_team", "level", "name"
+    )
+    return [t.pk for t in candidates if django_rules.has_perm("meetings.see_team_actions", user, t)]
+
+
+def action_items_from(origin) -> QuerySet[ActionItem]:
+    """The action items that came from a record, or from any record of a queryset."""
+    if isinstance(origin, QuerySet):
+        content_type = ContentType.objects.get_for_model(origin.model)
+        return ActionItem.objects.filter(
+            origin_type=content_type, origin_id__in=origin.values("pk")
+        )
+    content_type = ContentType.objects.get_for_model(origin)
+    return ActionItem.objects.filter(origin_type=content_type, origin_id=origin.pk)
+
+
+def origins_of(items: list[ActionItem]) -> None:
+    """Resolve where each action item came from, with one query per kind of origin."""
+    links = resolve_links([(i.origin_type_id, i.origin_id) for i in items])
+    for item in items:
+        item.came_from = links.get((item.origin_type_id, item.origin_id))
+
+
+def smt_next_visible(user) -> Meeting | None:
+    """The SMT's next meeting, for those who read the SMT's meetings."""
+    return (
+        Meeting.objects.of_smt()
+        .upcoming()
+        .filter(readable_meetings(user))
+        .select_related("team")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def people_for_actions(team: Team):
+    """Who may own a team's action items: its members and the STSs who support it."""
+    ids = {p.pk for p in members_of(team)}
+    ids |= set(team.specialists.values_list("pk", flat=True))
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name")
+
+
+def evidence_updates(team: Team, limit: int = 20) -> QuerySet[TeamUpdate]:
+    """The newest updates of the team and the teams below it, to cite as evidence."""
+    within = TeamUpdate.objects.all()
+    if not team.is_management_team:
+        within = within.filter(team__in=Team.objects.within(team).values("pk"))
+    newest = list(within.order_by("-occurred_on", "-id").values_list("pk", flat=True)[:limit])
+    return (
+        TeamUpdate.objects.filter(pk__in=newest)
+        .select_related("team")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def feed_meetings(person: User, *, since: datetime, limit: int = 500) -> list[Meeting]:
+    """A person's calendar: the meetings of the teams they sit on or support."""
+    return list(
+        Meeting.objects.filter(team__in=standing(person).own_team_ids, starts_at__gte=since)
+        .select_related("team")
+        .order_by("starts_at")[:limit]
+    )

@@ -728,7 +728,6 @@ MAIN_PAGES = (
     ("/teams/updates/", "/teams/updates/"),
     ("/people/", "/people/"),
     ("/sponsors/", "/sponsors/"),
-    ("/meetings/", "/meetings/"),
     ("/initiatives/", "/initiatives/"),
     ("/data/", "/data/"),
 )

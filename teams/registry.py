@@ -37,6 +37,9 @@ class Registry(Generic[T]):
     def __getitem__(self, key: str) -> T:
         return self._entries[key]
 
+    def get(self, key: str) -> T | None:
+        return self._entries.get(key)
+
     def __contains__(self, key: str) -> bool:
         return key in self._entries
 
@@ -67,6 +70,18 @@ class NavLink:
     # A permission from a rules.py the person must hold to see the link.
     perm: str = ""
     excludes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamLink:
+    """A link on a team's page to the team's work in a higher app (its meetings, its
+    assessments), shown to those who hold `perm` on the team; `url_name` takes the team's id."""
+
+    key: str
+    label: str
+    url_name: str
+    perm: str
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ class Registries:
     demo_parts: Registry[DemoPart] = field(default_factory=lambda: Registry("demo part"))
     bench_parts: Registry[BenchPart] = field(default_factory=lambda: Registry("bench part"))
     team_activity: Registry[TeamActivity] = field(default_factory=lambda: Registry("team activity"))
+    team_links: Registry[TeamLink] = field(default_factory=lambda: Registry("team link"))
 
 
 portal = Registries()

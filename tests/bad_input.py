@@ -237,7 +237,9 @@ def one_refused_value(spec: Field, world: World, valid) -> st.SearchStrategy:
         options.append(st.sampled_from(wrong))
     if spec.kind == "choice":
         options += [
-            st.text(max_size=30).filter(lambda value: value not in spec.choices),
+            st.text(max_size=30).filter(
+                lambda value: value not in spec.choices and (spec.required or value != "")
+            ),
             st.sampled_from(
                 [c.upper() for c in spec.choices if c.upper() not in spec.choices]
                 + [f" {spec.choices[0]}", "-1", "99999999999999999999", *SQL_AND_MARKUP]
@@ -332,15 +334,19 @@ def _field_spec(name: str, field: forms.Field, *, refused, future_ok: bool) -> F
     required = field.required
     if isinstance(field, forms.BooleanField):
         return Field("flag", required=required)
-    if isinstance(field, forms.DateField):
+    if isinstance(field, forms.DateField | forms.DateTimeField):
         return Field("date", required=required, future_ok=future_ok)
+    if isinstance(field, forms.TimeField):
+        return Field("text", required=required, refused=refused)
     if isinstance(field, forms.ModelMultipleChoiceField):
         return Field("multi", required=required, refused=refused)
     if isinstance(field, forms.ModelChoiceField):
         return Field("fk", required=required, refused=refused)
     if isinstance(field, forms.ChoiceField):
         values = tuple(str(value) for value, _ in field.choices if str(value) != "")
-        return Field("choice", required=True, choices=values, refused=refused)
+        # A choice with an empty option that may be left empty ("not recorded") is optional.
+        optional = not required and len(values) < len(field.choices)
+        return Field("choice", required=not optional, choices=values, refused=refused)
     if isinstance(field, forms.IntegerField):
         return Field(
             "number", required=required, bounds=(field.min_value, field.max_value), refused=refused

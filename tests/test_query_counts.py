@@ -37,8 +37,6 @@ PAGES = [
     ("smt", "/teams/updates/?attention=on"),
     ("smt", "/people/"),
     ("smt", "/sponsors/"),
-    ("smt", "/meetings/"),
-    ("smt", "/meetings/?quiet=1"),
     ("smt", "/initiatives/"),
     ("smt", "/data/"),
     ("admin", "/settings/"),

@@ -17,6 +17,7 @@ from ..forms import (
 from ..freshness import remembered, versions
 from ..models import DevelopmentReview, Team, today
 from ..paging import paginate
+from ..registry import portal
 from .access import membership_for, require, team_for
 from .submit import DONE_NOTHING, submitted
 
@@ -86,6 +87,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # parts are missing (SimpleLazyObject), kept until any of their records change.
             "page_data": SimpleLazyObject(lambda: selectors.team_page(team)),
             "versions": versions("cascade", "people", "development", "activity"),
+            "team_links": [
+                link for link in portal.team_links if rules.has_perm(link.perm, request.user, team)
+            ],
         },
     )
 

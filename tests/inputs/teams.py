@@ -371,7 +371,6 @@ FILTERS: dict[str, FilterCase] = {
         "/settings/history/",
         {"kind": ["people", "teams", "roles", "updates"], "object": ["1"], "page": ["2"]},
     ),
-    "meetings:index": FilterCase("district", "/meetings/", {"quiet": ["1"], "page": ["2"]}),
     "teams:update-new": FilterCase("sts", "/teams/updates/new/", {"team": []}),
     "teams:member-add": FilterCase("sts", "/teams/{district}/members/new/", {"q": ["Sarah"]}),
     "teams:sponsors": FilterCase("csso", "/sponsors/", {"page": ["2"]}),
