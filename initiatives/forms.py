@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
+from meetings.models import Meeting
 from teams.forms import DateInput, PeopleChoiceField, PersonChoiceField, PortalModelForm
 from teams.models import Division, Level, RoleAssignment, Team, User
 
@@ -31,16 +34,55 @@ from .protocols import MAX_BYTES, read_protocol
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        when = timezone.localtime(meeting.starts_at)
+        state = "" if meeting.status == "held" else f" ({meeting.get_status_display().lower()})"
+        return f"{when:%-d %B %Y}{state}"
+
+
+def smt_meetings():
+    """The SMT's meetings a record may name: not cancelled, from the last 13 months to the
+    next two, newest first."""
+    now = timezone.now()
+    return (
+        Meeting.objects.filter(team__is_management_team=True)
+        .exclude(status="cancelled")
+        .filter(starts_at__gte=now - timedelta(days=400), starts_at__lte=now + timedelta(days=60))
+        .order_by("-starts_at")
+    )
+
+
+def meeting_field(help_text: str) -> MeetingChoiceField:
+    return MeetingChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="SMT meeting",
+        empty_label="Not at a recorded meeting",
+        help_text=help_text,
+    )
+
+
+class WithMeeting:
+    """Forms whose record names the SMT meeting it was decided at."""
+
+    def limit_meetings(self) -> None:
+        if "meeting" in self.fields:
+            self.fields["meeting"].queryset = smt_meetings()
+
+
 class SettingsForm(PortalModelForm):
     class Meta:
         model = InventorySettings
         fields = ["fiscal_year_start_month", "affirmation_interval_months", "review_cycle_months"]
 
 
-class VisionForm(PortalModelForm):
+class VisionForm(WithMeeting, PortalModelForm):
+    meeting = meeting_field("The SMT meeting that adopted it; its day is the day of adoption.")
+
     class Meta:
         model = VisionVersion
-        fields = ["vision", "mission", "adopted_on", "note"]
+        fields = ["vision", "mission", "adopted_on", "meeting", "note"]
         widgets = {
             "vision": TEXTAREA,
             "mission": TEXTAREA,
@@ -48,6 +90,10 @@ class VisionForm(PortalModelForm):
             "adopted_on": DateInput(),
         }
         labels = {"adopted_on": "Adopted by the SMT on"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_meetings()
 
 
 class GoalForm(PortalModelForm):
@@ -62,16 +108,22 @@ class GoalForm(PortalModelForm):
             del self.fields["retired_on"]
 
 
-class AffirmationForm(PortalModelForm):
+class AffirmationForm(WithMeeting, PortalModelForm):
+    meeting = meeting_field("The SMT meeting at which it affirmed; its day is the day affirmed.")
+
     class Meta:
         model = Affirmation
-        fields = ["affirmed_on", "note"]
+        fields = ["affirmed_on", "meeting", "note"]
         widgets = {"affirmed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"affirmed_on": "Affirmed by the SMT on"}
         help_texts = {
             "affirmed_on": "The day the SMT affirmed the vision and implementation science as "
             "its means to cohesion across divisions and initiatives."
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_meetings()
 
 
 class TeamsChoiceField(PeopleChoiceField):
@@ -191,7 +243,11 @@ class OverlapForm(forms.Form):
         return data
 
 
-class ReviewForm(PortalModelForm):
+class ReviewForm(WithMeeting, PortalModelForm):
+    meeting = meeting_field(
+        "The SMT meeting where the decision was taken: it then goes into that meeting's "
+        "decision register."
+    )
     results_link = forms.URLField(
         label="Link to the data",
         required=False,
@@ -204,6 +260,7 @@ class ReviewForm(PortalModelForm):
         model = Review
         fields = [
             "held_on",
+            "meeting",
             "alignment_notes",
             "results_notes",
             "results_link",
@@ -229,6 +286,7 @@ class ReviewForm(PortalModelForm):
             Initiative.objects.running().exclude(pk=initiative.pk).order_by("name")
         )
         self.fields["decision"].choices = Decision.choices
+        self.limit_meetings()
 
     def clean(self):
         data = super().clean()
@@ -341,12 +399,31 @@ class RatingForm(forms.Form):
         }
 
 
-class DecideForm(forms.Form):
+class DecideForm(WithMeeting, forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label="Decided by the SMT on", widget=DateInput())
+    meeting = meeting_field(
+        "The SMT meeting where the outcome was decided: it then goes into that meeting's "
+        "decision register."
+    )
     rationale = forms.CharField(
         max_length=2000, widget=TEXTAREA, help_text="Why the SMT decided so."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_meetings()
+
+
+class ReviewActionForm(forms.Form):
+    """An action item that came from a review, for the SMT."""
+
+    what = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = PersonChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("division"),
+        help_text="Who sees it through.",
+    )
+    due_on = forms.DateField(label="Due on", widget=DateInput())
 
 
 class ProtocolImportForm(forms.Form):

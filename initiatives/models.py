@@ -119,6 +119,19 @@ class InventorySettings(models.Model):
 # --- The vision ------------------------------------------------------------------------------
 
 
+def smt_meeting_field(help_text: str) -> models.ForeignKey:
+    """The SMT meeting at which something was decided (meetings sits below: a plain FK)."""
+    return models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="SMT meeting",
+        help_text=help_text,
+    )
+
+
 class VisionVersionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-adopted_on", "-pk")
@@ -133,6 +146,7 @@ class VisionVersion(models.Model):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    meeting = smt_meeting_field("The SMT meeting that adopted it.")
     note = limited_text(NOTE_LIMIT, blank=True, help_text="What changed from the last version.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -211,6 +225,7 @@ class Affirmation(models.Model):
 
     affirmed_on = models.DateField(validators=[within_date_window])
     vision = models.ForeignKey(VisionVersion, on_delete=models.PROTECT, related_name="affirmations")
+    meeting = smt_meeting_field("The SMT meeting at which it was affirmed.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -573,6 +588,16 @@ class Review(models.Model):
     )
     rationale = limited_text(help_text="Why the SMT decided so.")
     next_review_on = models.DateField(editable=False)
+    meeting = smt_meeting_field("The SMT meeting where the decision was taken.")
+    # The decision as the meetings' register holds it.
+    recorded_decision = models.ForeignKey(
+        "meetings.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -801,6 +826,15 @@ class Candidate(models.Model):
     rationale = limited_text(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    meeting = smt_meeting_field("The SMT meeting where the outcome was decided.")
+    recorded_decision = models.ForeignKey(
+        "meetings.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     initiative = models.OneToOneField(
         Initiative,

@@ -14,10 +14,12 @@ from . import selectors
 from .models import Initiative, StrategicGoal, VisionVersion
 
 
-def _vision(request: HttpRequest) -> dict | None:
-    """The current vision and its goals, with the reviews due: two queries."""
-    if not rules.has_perm("initiatives.see_vision_panel", request.user):
-        return None
+def _current(request: HttpRequest) -> dict:
+    """The current vision with the reviews due and the last affirmation beside it, in one
+    query shared by both panels (kept on the request)."""
+    found = getattr(request, "_initiatives_home", None)
+    if found is not None:
+        return found
     day = today()
     due = Initiative.objects.review_due(day)
     vision = (
@@ -26,9 +28,21 @@ def _vision(request: HttpRequest) -> dict | None:
         .annotate(
             reviews_due=_count(due),
             reviews_overdue=_count(due.filter(next_review_on__lt=day)),
+            last_on=selectors.last_affirmed_on(),
+            interval=selectors.affirmation_interval(),
         )
         .first()
     )
+    # Without a vision there is nothing to affirm yet: the vision panel asks for it.
+    state = selectors.state_from(vision.last_on, vision.interval) if vision else None
+    request._initiatives_home = found = {"vision": vision, "state": state}
+    return found
+
+
+def _vision(request: HttpRequest) -> dict | None:
+    if not rules.has_perm("initiatives.see_vision_panel", request.user):
+        return None
+    vision = _current(request)["vision"]
     return {
         "vision": vision,
         "goals": list(StrategicGoal.objects.current().only("number", "title")) if vision else [],
@@ -47,8 +61,8 @@ def _count(queryset) -> Subquery:
 def _affirmation(request: HttpRequest) -> dict | None:
     if not rules.has_perm("initiatives.see_affirmation_warning", request.user):
         return None
-    state = selectors.affirmation_state()
-    if not state.overdue:
+    state = _current(request)["state"]
+    if state is None or not state.overdue:
         return None
     return {"state": state, "may_record": rules.has_perm("initiatives.edit_vision", request.user)}
 

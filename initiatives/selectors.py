@@ -118,9 +118,12 @@ def overlaps_of(initiative: Initiative) -> list[Overlap]:
 
 @dataclass(frozen=True)
 class AffirmationState:
-    last: Affirmation | None
+    last_on: date | None
     interval_months: int
-    due_on: date | None
+
+    @property
+    def due_on(self) -> date | None:
+        return add_months(self.last_on, self.interval_months) if self.last_on else None
 
     @property
     def overdue(self) -> bool:
@@ -128,33 +131,40 @@ class AffirmationState:
 
     @property
     def days_since(self) -> int | None:
-        return (today() - self.last.affirmed_on).days if self.last else None
+        return (today() - self.last_on).days if self.last_on else None
 
     @property
     def months_since(self) -> int | None:
-        if self.last is None:
+        if self.last_on is None:
             return None
-        day, then = today(), self.last.affirmed_on
+        day, then = today(), self.last_on
         months = (day.year - then.year) * 12 + day.month - then.month
         return months - (day.day < then.day)
 
 
+def last_affirmed_on() -> Subquery:
+    return Subquery(Affirmation.objects.order_by("-affirmed_on").values("affirmed_on")[:1])
+
+
+def affirmation_interval() -> Subquery:
+    return Subquery(InventorySettings.objects.values("affirmation_interval_months")[:1])
+
+
 def affirmation_state() -> AffirmationState:
-    """The last affirmation and when the next is due, in one query (the agency's interval
-    read beside it)."""
-    last = (
-        Affirmation.objects.annotate(
-            interval=Subquery(InventorySettings.objects.values("affirmation_interval_months")[:1])
-        )
-        .order_by("-affirmed_on", "-pk")
-        .first()
-    )
-    if last is not None and last.interval is not None:
-        interval = last.interval
-    else:
-        interval = InventorySettings.current().affirmation_interval_months
-    due = add_months(last.affirmed_on, interval) if last else None
-    return AffirmationState(last=last, interval_months=interval, due_on=due)
+    """The last affirmation and when the next is due, in one query."""
+    found = VisionVersion.objects.annotate(
+        last_on=last_affirmed_on(), interval=affirmation_interval()
+    ).values("last_on", "interval")[:1]
+    found = list(found)
+    if found:
+        return state_from(found[0]["last_on"], found[0]["interval"])
+    # No vision yet, so no affirmation either.
+    return state_from(None, InventorySettings.current().affirmation_interval_months)
+
+
+def state_from(last_on: date | None, interval: int | None) -> AffirmationState:
+    default = InventorySettings._meta.get_field("affirmation_interval_months").default
+    return AffirmationState(last_on=last_on, interval_months=interval or default)
 
 
 def vision_with_goals(version: VisionVersion | None) -> list[StrategicGoal]:
@@ -369,6 +379,18 @@ def reviews_due(day: date | None = None):
         .select_related("division")
         .only("name", "status", "next_review_on", "last_reviewed_on", "division__name")
         .order_by("next_review_on", "name", "pk")
+    )
+
+
+def reviews_for_agenda(meeting) -> list[Initiative]:
+    """The initiatives whose review is due within 60 days or overdue, offered for the SMT's
+    meetings still to be held (soonest first, a short list)."""
+    if not meeting.team.is_management_team or meeting.status != "scheduled":
+        return []
+    return list(
+        Initiative.objects.review_due(meeting.held_on)
+        .only("name", "next_review_on")
+        .order_by("next_review_on", "name", "pk")[:12]
     )
 
 

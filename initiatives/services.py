@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
-from teams.models import Team, User, today
+from meetings.models import ActionItem, Meeting
+from meetings.services import action_item_add, decision_record
+from teams.models import NOTE_LIMIT, TEXT_LIMIT, Team, User, today
 
 from .models import (
     DECISION_EFFECTS,
@@ -39,6 +42,47 @@ from .models import (
 )
 from .rules import require
 
+# --- The SMT meetings things are decided at --------------------------------------------------
+
+
+def check_smt_meeting(meeting: Meeting | None, day: date | None, field: str) -> None:
+    """A record taken at a meeting names one of the SMT's, not cancelled, on its own day."""
+    if meeting is None:
+        return
+    if not meeting.team.is_management_team:
+        raise ValidationError({"meeting": "Choose a meeting of the State Management Team."})
+    if not meeting.is_open:
+        raise ValidationError({"meeting": "That meeting was cancelled; choose the one held."})
+    if day is not None and meeting.held_on != day:
+        raise ValidationError(
+            {
+                field: f"The meeting chosen was on {meeting.held_on:%-d %B %Y}: give that day, "
+                "or choose the meeting of the day you gave."
+            }
+        )
+
+
+def _register(*, meeting: Meeting, by: User, text: str, rationale: str, review_on, evidence):
+    """Put a decision in the meeting's register, if the person may record decisions there."""
+    if not rules.has_perm("meetings.record_decision", by, meeting):
+        chair = meeting.facilitator or "the SMT's chair"
+        raise ValidationError(
+            {
+                "meeting": f"Decisions at this meeting go into its register through its "
+                f"facilitator ({chair}) or the SMT's chair. Ask them to record it, or record "
+                "it here without naming the meeting."
+            }
+        )
+    return decision_record(
+        meeting=meeting,
+        by=by,
+        text=text[:NOTE_LIMIT],
+        rationale=rationale[:TEXT_LIMIT],
+        review_on=review_on,
+        evidence=evidence,
+    )
+
+
 # --- Settings and the vision ----------------------------------------------------------------
 
 
@@ -64,6 +108,7 @@ def vision_adopt(*, version: VisionVersion, by: User) -> VisionVersion:
                 "a new version is adopted on or after that day."
             }
         )
+    check_smt_meeting(version.meeting, version.adopted_on, "adopted_on")
     version.adopted_by = by
     version.full_clean()
     version.save()
@@ -102,6 +147,7 @@ def affirmation_record(*, affirmation: Affirmation, by: User) -> Affirmation:
         raise ValidationError(
             {"affirmed_on": "No vision had been adopted by that day: adopt the vision first."}
         )
+    check_smt_meeting(affirmation.meeting, affirmation.affirmed_on, "affirmed_on")
     affirmation.vision = vision
     affirmation.recorded_by = by
     affirmation.full_clean()
@@ -294,8 +340,21 @@ def review_record(*, review: Review, by: User) -> Review:
     review.next_review_on = next_review_after(
         review.decision, review.held_on, initiative.review_cycle_months
     )
+    check_smt_meeting(review.meeting, review.held_on, "held_on")
     review.full_clean()
     review.save()
+    if review.meeting is not None:
+        review.recorded_decision = _register(
+            meeting=review.meeting,
+            by=by,
+            text=f"{initiative}: {review.get_decision_display().lower()}"
+            + (f" (with {review.consolidate_with})" if review.consolidate_with else "")
+            + f". Next review by {review.next_review_on:%-d %B %Y}.",
+            rationale=review.rationale,
+            review_on=review.next_review_on,
+            evidence=[review],
+        )
+        review.save(update_fields=["recorded_decision"])
     latest = initiative.reviews.order_by("-held_on", "-pk").first()
     if latest.pk == review.pk:
         # A review recorded late for an earlier day does not undo a newer decision.
@@ -465,6 +524,7 @@ def candidate_decide(
     decided_on: date,
     rationale: str,
     by: User,
+    meeting: Meeting | None = None,
 ) -> Candidate:
     """The SMT's outcome for a candidate. Adopted or adapted, it becomes a proposed
     initiative in the inventory, marked as an innovation, without retyping."""
@@ -479,7 +539,9 @@ def candidate_decide(
         raise ValidationError(
             {"outcome": "No rater has submitted yet: rate the candidate before adopting it."}
         )
+    check_smt_meeting(meeting, decided_on, "decided_on")
     candidate.outcome = outcome
+    candidate.meeting = meeting
     candidate.decided_on = decided_on
     candidate.rationale = rationale
     candidate.decided_by = by
@@ -487,7 +549,31 @@ def candidate_decide(
         candidate.initiative = _initiative_from(candidate, submitted)
     candidate.full_clean()
     candidate.save()
+    if meeting is not None:
+        candidate.recorded_decision = _register(
+            meeting=meeting,
+            by=by,
+            text=f"Selection of {candidate}: {candidate.get_outcome_display().lower()}.",
+            rationale=rationale,
+            review_on=None,
+            evidence=[candidate],
+        )
+        candidate.save(update_fields=["recorded_decision"])
     return candidate
+
+
+@transaction.atomic
+def review_action_add(
+    *, review: Review, by: User, what: str, owner: User, due_on: date
+) -> ActionItem:
+    """An action item for the SMT that came from a review (shown as its origin)."""
+    require(by, "initiatives.review")
+    smt = Team.objects.filter(is_management_team=True).first()
+    if smt is None:
+        raise ValidationError("The State Management Team is not set up yet.")
+    if due_on < review.held_on:
+        raise ValidationError({"due_on": "An action from a review falls due after the review."})
+    return action_item_add(team=smt, by=by, what=what, owner=owner, due_on=due_on, origin=review)
 
 
 def _initiative_from(candidate: Candidate, submitted) -> Initiative:

@@ -25,6 +25,7 @@ urlpatterns = [
     # Reviews.
     path("reviews/", reviews.reviews_due, name="reviews"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review"),
+    path("reviews/<int:pk>/actions/new/", reviews.review_action, name="review-action"),
     path("<int:pk>/review/", reviews.review_new, name="review-new"),
     # The vision.
     path("vision/", vision.vision, name="vision"),

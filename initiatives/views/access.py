@@ -48,7 +48,8 @@ def overlap_for(user, pk: int) -> Overlap:
 
 def review_for(user, pk: int) -> Review:
     review = get_object_or_404(
-        Review.objects.select_related("initiative", "recorded_by", "consolidate_with"), pk=pk
+        Review.objects.select_related("initiative", "recorded_by", "consolidate_with", "meeting"),
+        pk=pk,
     )
     require(user, "initiatives.read", review)
     return review
@@ -73,7 +74,9 @@ def team_for(user, pk: int) -> Team:
 
 def candidate_for(user, pk: int, perm: str = "initiatives.read") -> Candidate:
     candidate = get_object_or_404(
-        Candidate.objects.select_related("division", "protocol", "initiative", "proposed_by"),
+        Candidate.objects.select_related(
+            "division", "protocol", "initiative", "proposed_by", "meeting"
+        ),
         pk=pk,
     )
     require(user, perm, candidate)

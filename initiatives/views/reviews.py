@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import rules
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from meetings.models import ActionItem
 from teams.models import today
 from teams.paging import paginate
 from teams.views.submit import submitted
 
 from .. import selectors, services
-from ..forms import ReviewForm
+from ..forms import ReviewActionForm, ReviewForm
 from ..models import InventorySettings, Review, StrategicGoal, VisionVersion
 from .access import initiative_for, require, review_for
 
@@ -41,7 +43,41 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 @require_safe
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = review_for(request.user, pk)
-    return render(request, "initiatives/review.html", {"review": review})
+    return render(
+        request,
+        "initiatives/review.html",
+        {
+            "review": review,
+            "actions": list(
+                ActionItem.objects.filter(
+                    origin_type=ContentType.objects.get_for_model(Review), origin_id=review.pk
+                ).select_related("owner")[:20]
+            ),
+            "may_act": rules.has_perm("initiatives.review", request.user),
+        },
+    )
+
+
+@login_required
+def review_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action item that comes from a review, for the SMT to see through."""
+    review = review_for(request.user, pk)
+    require(request.user, "initiatives.review")
+    form = ReviewActionForm(request.POST or None)
+
+    def add():
+        data = form.cleaned_data
+        return services.review_action_add(
+            review=review,
+            by=request.user,
+            what=data["what"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+        )
+
+    if submitted(request, form, add, success=lambda a: f"The action item for {a.owner} is added."):
+        return redirect(review)
+    return render(request, "initiatives/review_action_form.html", {"form": form, "review": review})
 
 
 @login_required

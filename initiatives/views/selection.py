@@ -169,6 +169,7 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             decided_on=data["decided_on"],
             rationale=data["rationale"],
             by=request.user,
+            meeting=data["meeting"],
         )
 
     if decided := submitted(

@@ -36,7 +36,7 @@ def vision(request: HttpRequest) -> HttpResponse:
                 VisionVersion.objects.newest_first().select_related("adopted_by")[:20]
             ),
             "affirmation": selectors.affirmation_state(),
-            "affirmations": list(Affirmation.objects.select_related("recorded_by")[:12]),
+            "affirmations": list(Affirmation.objects.select_related("recorded_by", "meeting")[:12]),
             "may_edit": rules.has_perm("initiatives.edit_vision", request.user),
         },
     )

@@ -152,6 +152,17 @@ CASES: dict[str, FormCase] = {
         refused={"consolidate_with": lambda w: [_literacy(w).pk]},
         no_future=("held_on",),
     ),
+    "initiatives:review-action": FormCase(
+        role="sponsor",
+        url=lambda w: reverse("initiatives:review-action", args=[_w(w).review.pk]),
+        watch=lambda w: [_w(w).review],
+        valid=lambda w: {
+            "what": "Ask the division for the fidelity data by region.",
+            "owner": str(w.user("sponsor").pk),
+            "due_on": iso(today() + timedelta(days=30)),
+        },
+        refused={"owner": _inactive_people},
+    ),
     "initiatives:vision-new": FormCase(
         role="csso",
         url=lambda w: reverse("initiatives:vision-new"),

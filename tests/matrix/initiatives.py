@@ -45,6 +45,7 @@ ROWS: dict[str, Row] = {
     "initiatives:reviews": page(signed_in()),
     "initiatives:review": page(signed_in(), args=_of("review")),
     "initiatives:review-new": Row(get=LEADS, args=_of("literacy")),
+    "initiatives:review-action": Row(get=LEADS, args=_of("review")),
     # The vision.
     "initiatives:vision": page(signed_in(), args=lambda w: [] if initiatives_world(w) else []),
     "initiatives:vision-new": Row(get=LEADS),
