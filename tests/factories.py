@@ -309,7 +309,7 @@ def initiatives_world(world):
         GoalFactory(number=3, title="A skilled, stable workforce", adopted_in=version),
     ]
     Affirmation.objects.create(
-        affirmed_on=today() - timedelta(days=425), vision=old, recorded_by=csso
+        affirmed_on=today() - timedelta(days=440), vision=old, recorded_by=csso
     )
     literacy = InitiativeFactory(
         name="Structured Literacy K-3",
