@@ -441,3 +441,13 @@ def test_a_teams_page_links_to_its_meetings_for_those_who_follow_it(world, m, cl
     assert url in client.get(reverse("teams:team", args=[world.district.pk])).content.decode()
     client.force_login(world.user("building"))
     assert url not in client.get(reverse("teams:team", args=[world.district.pk])).content.decode()
+
+
+def test_the_meetings_pages_are_measured_by_the_bench():
+    from teams.demo import DEMO_USERNAMES
+    from teams.registry import portal
+
+    pages = portal.bench_parts["meetings"].pages(None)
+    labels = {label for label, _, _ in pages}
+    assert {"/meetings/", "/meetings/actions/", "/meetings/decisions/"} <= labels
+    assert {role for label, role, _ in pages if label == "/meetings/"} == set(DEMO_USERNAMES)
