@@ -22,6 +22,8 @@ from pathlib import Path
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from meetings.models import Meeting
+from meetings.services import decision_record
 from teams.demo.lakeland import CHANGE_REASON
 from teams.models import Division, Level, Team, User
 from teams.registry import DemoPart
@@ -224,12 +226,22 @@ class DemoLoader:
             u.username: u for u in User.objects.filter(username__in=[*RATERS, "csso", "sts"])
         }
         self.csso = self.people["csso"]
+        self.smt_meetings = sorted(
+            Meeting.objects.filter(team__is_management_team=True, status="held"),
+            key=lambda m: m.starts_at,
+        )
         self._vision()
         self._initiatives()
         self._overlaps()
         self._stages()
         self._selection()
         return self.written
+
+    def meeting_near(self, day: date) -> Meeting | None:
+        """The SMT meeting held closest to `day`, within three weeks (the demo's dates are
+        planned in days ago; the record moves to the meeting's own day)."""
+        near = min(self.smt_meetings, key=lambda m: abs((m.held_on - day).days), default=None)
+        return near if near and abs((near.held_on - day).days) <= 21 else None
 
     # The vision
 
@@ -267,9 +279,11 @@ class DemoLoader:
         self.run.remember({k: self.goals[n] for k, (n, *_) in zip(goal_keys, GOALS, strict=True)})
         if not Affirmation.objects.exists():
             for days, note in AFFIRMATIONS:
-                day = self.ago(days)
+                meeting = self.meeting_near(self.ago(days))
+                day = meeting.held_on if meeting else self.ago(days)
                 Affirmation.objects.create(
                     affirmed_on=day,
+                    meeting=meeting,
                     vision=VisionVersion.current(day) or versions[0],
                     recorded_by=self.csso,
                     note=note,
@@ -301,7 +315,8 @@ class DemoLoader:
                 name=plan.name,
                 division=division,
                 lead_id=heads.get(division.pk),
-                purpose=f"{plan.name} helps {plan.population.lower()} so that the agency's goals are met.",
+                purpose=f"Improves the outcomes of {_lower(plan.population)}: the agency funds it to "
+                "meet the goals it serves.",
                 target_population=plan.population,
                 grades=plan.grades,
                 intended_outcomes=self._outcomes(plan),
@@ -322,7 +337,9 @@ class DemoLoader:
             if plan.reviewed:
                 days, decision = plan.reviewed
                 held = max(self.ago(days), started + timedelta(days=30))
-                Review.objects.create(
+                meeting = self.meeting_near(held)
+                held = meeting.held_on if meeting else held
+                review = Review.objects.create(
                     initiative=initiative,
                     held_on=held,
                     alignment_notes="Serves the goals it names; reviewed against the current vision.",
@@ -333,9 +350,23 @@ class DemoLoader:
                     next_review_on=next_review_after(
                         decision, held, initiative.review_cycle_months
                     ),
+                    meeting=meeting,
                     recorded_by=self.csso,
                 )
                 self.written += 1
+                if meeting is not None:
+                    # Into the SMT meeting's decision register, as its chair records it.
+                    review.recorded_decision = decision_record(
+                        meeting=meeting,
+                        by=self.csso,
+                        text=f"{initiative}: {review.get_decision_display().lower()}. "
+                        f"Next review by {review.next_review_on:%-d %B %Y}.",
+                        rationale=review.rationale,
+                        review_on=review.next_review_on,
+                        evidence=[review],
+                    )
+                    review.save(update_fields=["recorded_decision"])
+                    self.written += 1
             refresh_review_dates(initiative)
             if plan.dollars:
                 for year, factor in (
@@ -369,7 +400,7 @@ class DemoLoader:
     def _outcomes(plan: Planned) -> str:
         if not plan.goals:
             return "Operational savings and better information for decisions."
-        return f"Progress on goal {plan.goals[0][0]} for {plan.population.lower()}."
+        return f"Progress on goal {plan.goals[0][0]} for {_lower(plan.population)}."
 
     def _overlaps(self) -> None:
         if Overlap.objects.exists():
@@ -429,6 +460,10 @@ class DemoLoader:
             records, StageRecord, batch_size=500, default_change_reason=CHANGE_REASON
         )
         self.written += len(records)
+        # Where each innovation is implemented: its state team and the regions below it.
+        for team in Team.objects.filter(pk__in=list(state_teams)):
+            regions = Team.objects.filter(state_team=team, level=Level.REGIONAL)
+            state_teams[team.pk].teams.add(team, *regions)
 
     def _steps(self, level: str, zone: bool) -> list[tuple[str, int]]:
         """The stages a unit went through and the days ago it entered each."""
@@ -515,6 +550,11 @@ class DemoLoader:
         if score >= 5:
             return f"Strong on {key}."
         return ""
+
+
+def _lower(text: str) -> str:
+    """ "All students" reads "all students" mid-sentence; "K-3 students" keeps its capital."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def describe() -> list[str]:
