@@ -67,7 +67,6 @@ rules.add_perm("initiatives.see_vision_panel", leads)
 # The inventory.
 rules.add_perm("initiatives.add_initiative", leads | heads_a_division)
 rules.add_perm("initiatives.change_initiative", leads | heads_initiative_division)
-rules.add_perm("initiatives.record_overlap", leads | heads_a_division)
 rules.add_perm("initiatives.review", leads)
 # Stages of implementation.
 rules.add_perm("initiatives.record_stage", supports_team)

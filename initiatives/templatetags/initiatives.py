@@ -45,3 +45,35 @@ def fiscal_year(year: int) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
+# Which section of the module's navigation a page belongs to, by its URL name.
+SECTIONS = {
+    "matrix": "matrix",
+    "resources": "resources",
+    "reviews": "reviews",
+    "review": "reviews",
+    "review-new": "reviews",
+    "review-action": "reviews",
+    "stages": "stages",
+    "stage-new": "stages",
+    "team-stages": "stages",
+    "vision": "vision",
+    "vision-new": "vision",
+    "vision-version": "vision",
+    "goal-new": "vision",
+    "goal-edit": "vision",
+    "affirmation-new": "vision",
+    "zone": "zone",
+}
+
+
+@register.simple_tag(takes_context=True)
+def section_here(context) -> str:
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = match.url_name if match else ""
+    if name in SECTIONS:
+        return SECTIONS[name]
+    if name.startswith(("candidate", "compare", "protocol", "indicator")):
+        return "candidates"
+    return "index"

@@ -45,6 +45,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filtered": bool(asked and any(asked.values())),
             "may_add": rules.has_perm("initiatives.add_initiative", request.user),
+            "may_configure": rules.has_perm("initiatives.manage_settings", request.user),
         },
     )
 
