@@ -394,8 +394,9 @@ def stage_record(*, record: StageRecord, by: User) -> StageRecord:
                     f"{current.entered_on:%-d %B %Y}; a later move cannot come before it."
                 }
             )
-        current.is_current = False
-        current.save(update_fields=["is_current"])
+        # The flag is derived (which record is the latest), not a decision: it is kept
+        # out of the history, so it is moved without a history row.
+        StageRecord.objects.filter(pk=current.pk).update(is_current=False)
     record.recorded_by = by
     record.is_current = True
     record.full_clean()
