@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import rules
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -66,9 +67,23 @@ def meeting_field(help_text: str) -> MeetingChoiceField:
 class WithMeeting:
     """Forms whose record names the SMT meeting it was decided at."""
 
-    def limit_meetings(self) -> None:
-        if "meeting" in self.fields:
-            self.fields["meeting"].queryset = smt_meetings()
+    def limit_meetings(self, recorder=None) -> None:
+        """The SMT's recent meetings; for a decision that goes into a meeting's register,
+        only those whose decisions `recorder` may record (the meetings' own rule)."""
+        meetings = smt_meetings()
+        if recorder is not None:
+            allowed = [
+                meeting.pk
+                for meeting in meetings.select_related("team")
+                if rules.has_perm("meetings.record_decision", recorder, meeting)
+            ]
+            meetings = meetings.filter(pk__in=allowed)
+            if not allowed:
+                self.fields["meeting"].help_text = (
+                    "Decisions go into a meeting's register through its facilitator or the "
+                    "SMT's chair; you may record this without naming the meeting."
+                )
+        self.fields["meeting"].queryset = meetings
 
 
 class SettingsForm(PortalModelForm):
@@ -280,13 +295,13 @@ class ReviewForm(WithMeeting, PortalModelForm):
             "decision": forms.RadioSelect,
         }
 
-    def __init__(self, *args, initiative: Initiative, **kwargs):
+    def __init__(self, *args, initiative: Initiative, recorder=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consolidate_with"].queryset = (
             Initiative.objects.running().exclude(pk=initiative.pk).order_by("name")
         )
         self.fields["decision"].choices = Decision.choices
-        self.limit_meetings()
+        self.limit_meetings(recorder)
 
     def clean(self):
         data = super().clean()
@@ -410,9 +425,9 @@ class DecideForm(WithMeeting, forms.Form):
         max_length=2000, widget=TEXTAREA, help_text="Why the SMT decided so."
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recorder=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.limit_meetings()
+        self.limit_meetings(recorder)
 
 
 class ReviewActionForm(forms.Form):

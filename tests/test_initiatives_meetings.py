@@ -5,6 +5,7 @@ a team's page links to its innovations and stages."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from initiatives import services
@@ -51,14 +52,22 @@ def test_a_review_at_an_smt_meeting_lands_in_its_decision_register(world, client
 def test_someone_who_may_not_record_the_meetings_decisions_is_told_who_may(world, client):
     w, m = initiatives_world(world), meetings_of(world)
     client.force_login(world.user("smt"))
+    page = client.get(reverse("initiatives:review-new", args=[w.literacy.pk]))
+    meeting = page.context["form"].fields["meeting"]
+    assert not meeting.queryset.exists()
+    assert "through its facilitator or the SMT's chair" in meeting.help_text
     before = Decision.objects.count()
-    response = client.post(
-        reverse("initiatives:review-new", args=[w.literacy.pk]), _review_payload(m.smt_held)
-    )
-    assert response.status_code == 200
-    assert (
-        "go into its register through its facilitator (Carmen Ortiz)" in response.content.decode()
-    )
+    with pytest.raises(ValidationError, match=r"through its facilitator \(Carmen Ortiz\)"):
+        services.review_record(
+            review=Review(
+                initiative=w.literacy,
+                held_on=m.smt_held.held_on,
+                meeting=m.smt_held,
+                decision="modify",
+                rationale="Narrow it.",
+            ),
+            by=world.user("smt"),
+        )
     assert not Review.objects.filter(initiative=w.literacy).exists()
     assert Decision.objects.count() == before
 

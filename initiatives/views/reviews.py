@@ -89,6 +89,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=Review(initiative=initiative),
         initiative=initiative,
+        recorder=request.user,
         initial={"held_on": today()},
     )
     if saved := submitted(

@@ -159,7 +159,7 @@ def candidate_rate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = candidate_for(request.user, pk, "initiatives.change_candidate")
-    form = DecideForm(request.POST or None, initial={"decided_on": today()})
+    form = DecideForm(request.POST or None, initial={"decided_on": today()}, recorder=request.user)
 
     def decide():
         data = form.cleaned_data
