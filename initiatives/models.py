@@ -101,11 +101,11 @@ class InventorySettings(models.Model):
 
     @classmethod
     def current(cls) -> InventorySettings:
+        """The settings, read on many pages: kept in the cache until they are saved. Until
+        someone saves them, the defaults (kept the same way, so no page asks again)."""
         found = cache.get(SETTINGS_KEY)
         if found is None:
-            found = cls.objects.first()
-            if found is None:
-                return cls()  # the defaults, until someone saves them
+            found = cls.objects.first() or cls()
             cache.set(SETTINGS_KEY, found, timeout=60 * 60)
         return found
 

@@ -619,10 +619,8 @@ def selection_summaries(candidates: list[Candidate]) -> list[SelectionSummary]:
         .annotate(mean=Avg("score"), low=Min("score"), high=Max("score"), count=Count("pk"))
         .order_by()
     }
-    grid = {
-        (r.sheet_id, r.indicator_id): r
-        for r in submitted.only("sheet", "indicator", "score", "note")
-    }
+    # With their indicators: the raters' notes are shown under the indicator's name.
+    grid = {(r.sheet_id, r.indicator_id): r for r in submitted.select_related("indicator")}
     chosen = dict(
         Candidate.raters.through.objects.filter(candidate__in=ids)
         .values("candidate")

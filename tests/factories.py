@@ -271,12 +271,14 @@ def protocol_with_indicators(*keys: str) -> SelectionProtocol:
     return protocol
 
 
-def rated(candidate: Candidate, rater: User, scores: list[int], *, submitted: bool = True):
-    """A rater's sheet for a candidate, with one score per indicator in order."""
+def rated(
+    candidate: Candidate, rater: User, scores: list[int], *, submitted: bool = True, note: str = ""
+):
+    """A rater's sheet for a candidate, with one score (and note) per indicator in order."""
     sheet, _ = RatingSheet.objects.get_or_create(candidate=candidate, rater=rater)
     for indicator, score in zip(candidate.protocol.indicators.all(), scores, strict=True):
         SelectionRating.objects.update_or_create(
-            sheet=sheet, indicator=indicator, defaults={"score": score}
+            sheet=sheet, indicator=indicator, defaults={"score": score, "note": note}
         )
     if submitted:
         from django.utils import timezone

@@ -18,6 +18,7 @@ from .factories import (
     GoalFactory,
     InitiativeFactory,
     TeamFactory,
+    UserFactory,
     initiatives_world,
     rated,
 )
@@ -46,6 +47,7 @@ PAGES = [
     ("sts", "/initiatives/stages/teams/{district}/"),
     ("smt", "/initiatives/selection/"),
     ("smt", "/initiatives/selection/{candidate}/"),
+    ("building", "/initiatives/selection/{candidate}/"),
     ("smt", "/initiatives/selection/compare/"),
     ("smt", "/initiatives/protocols/"),
     ("smt", "/initiatives/zone/"),
@@ -67,6 +69,12 @@ def grow(world, size: int) -> None:
             started_on=today() - timedelta(days=300 + 20 * n),
         )
         FundingFactory(initiative=initiative, fiscal_year=2027, amount=Decimal(1000 + n))
+        FundingFactory(
+            initiative=w.literacy,
+            fiscal_year=2000 + n % 90,
+            source="grant",
+            source_detail=f"{size}",
+        )
         AlignmentFactory(initiative=initiative, goal=goal)
         AlignmentFactory(initiative=initiative, goal=w.goals[0], strength="contributing")
         first, second = sorted((initiative, w.literacy), key=lambda i: i.pk)
@@ -112,9 +120,10 @@ def grow(world, size: int) -> None:
         )
         candidate.raters.set([world.user("deputy"), world.user("csso")])
         rated(candidate, world.user("deputy"), [3, 4, 5])
-        rater = world.user("csso") if n % 2 else world.user("deputy")
-        if rater.username == "csso":
-            rated(w.candidate, rater, [2, 2, 2])
+        # The candidate's raters submit, with notes, one by one.
+        rater = UserFactory()
+        w.candidate.raters.add(rater)
+        rated(w.candidate, rater, [2, 3, 4], note=f"Note {n}")
 
 
 def queries_for(client, user, url) -> int:
