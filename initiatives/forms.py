@@ -141,15 +141,23 @@ class AffirmationForm(WithMeeting, PortalModelForm):
         self.limit_meetings()
 
 
+def agency_staff():
+    """The agency's own people: active, with a division."""
+    return (
+        User.objects.filter(is_active=True, division__isnull=False)
+        .select_related("division")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 class TeamsChoiceField(PeopleChoiceField):
     """Teams by id, with the same guard against ids beyond any integer."""
 
 
 class InitiativeForm(PortalModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    lead = PersonChoiceField(
-        queryset=User.objects.filter(is_active=True).select_related("division"), required=False
-    )
+    # The agency's own staff (people with a division), not the thousands on school teams.
+    lead = PersonChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
         model = Initiative
@@ -181,11 +189,16 @@ class InitiativeForm(PortalModelForm):
 
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = Team.objects.in_cascade_order("name")
-        self.fields[
-            "teams"
-        ].help_text = (
-            "The teams that implement it, at any level. Hold Ctrl (or ⌘) to choose several."
+        self.fields["lead"].queryset = agency_staff()
+        # State, regional and district teams: a state has thousands of buildings, followed
+        # through the stages of implementation instead (those chosen before stay offered).
+        chosen = self.instance.teams.all() if self.instance.pk else Team.objects.none()
+        self.fields["teams"].queryset = (
+            Team.objects.exclude(level=Level.BUILDING) | Team.objects.filter(pk__in=chosen)
+        ).in_cascade_order("name")
+        self.fields["teams"].help_text = (
+            "The state, regional and district teams that implement it. Hold Ctrl (or ⌘) to "
+            "choose several; buildings are followed through the stages of implementation."
         )
         active = Division.objects.active()
         if divisions is not None:
@@ -434,11 +447,12 @@ class ReviewActionForm(forms.Form):
     """An action item that came from a review, for the SMT."""
 
     what = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    owner = PersonChoiceField(
-        queryset=User.objects.filter(is_active=True).select_related("division"),
-        help_text="Who sees it through.",
-    )
+    owner = PersonChoiceField(queryset=User.objects.none(), help_text="Who sees it through.")
     due_on = forms.DateField(label="Due on", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = agency_staff()
 
 
 class ProtocolImportForm(forms.Form):

@@ -42,7 +42,7 @@ def _initiative_payload(world, **extra) -> dict:
         "grades": "K-12",
         "intended_outcomes": "Fewer students below benchmark; fewer referrals.",
         "evidence_base": "Strong evidence for tiered supports.",
-        "teams": [str(world.district.pk), str(world.building.pk)],
+        "teams": [str(world.district.pk), str(world.region.pk)],
         "started_on": iso(today() - timedelta(days=30)),
         "planned_end_on": iso(today() + timedelta(days=1500)),
         "review_cycle_months": "12",
@@ -86,7 +86,11 @@ CASES: dict[str, FormCase] = {
         role="smt",
         url=lambda w: reverse("initiatives:initiative-new"),
         valid=_initiative_payload,
-        refused={"division": _retired_division, "lead": _inactive_people},
+        refused={
+            "division": _retired_division,
+            "lead": _inactive_people,
+            "teams": lambda w: [w.far_building.pk],
+        },
     ),
     "initiatives:initiative-edit": FormCase(
         role="sponsor",
