@@ -3,6 +3,5 @@
 from ..access_matrix import Row, page, signed_in
 
 ROWS: dict[str, Row] = {
-    "initiatives:index": page(signed_in()),
     "datasystem:index": page(signed_in()),
 }
