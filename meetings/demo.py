@@ -214,6 +214,9 @@ class MeetingsDemo:
         days = list(range(step, months * 30 + 1, step))
         facilitator = self._facilitator(team, members)
         note_taker = next((m for m in members if m != facilitator), facilitator)
+        if team.is_management_team and "smt" in self.people:
+            # The `smt` login takes the SMT's minutes, and records its decisions with them.
+            note_taker = self.people["smt"]
         meetings = [
             Meeting(
                 series=series,

@@ -135,7 +135,8 @@ rules.add_perm("meetings.change_meeting", prepares_meeting)
 rules.add_perm("meetings.prepare_agenda", prepares_meeting & meeting_is_open)
 rules.add_perm("meetings.write_minutes", (prepares_meeting | takes_notes) & meeting_is_open)
 rules.add_perm("meetings.record_attendance", prepares_meeting & meeting_is_open)
-rules.add_perm("meetings.record_decision", prepares_meeting & meeting_is_open)
+# The minute taker records the decisions with the minutes.
+rules.add_perm("meetings.record_decision", (prepares_meeting | takes_notes) & meeting_is_open)
 rules.add_perm("meetings.add_action", prepares_meeting & meeting_is_open)
 rules.add_perm("meetings.solve_problems", prepares_meeting & meeting_is_open)
 

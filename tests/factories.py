@@ -273,3 +273,219 @@ def coaching(*, team, coach, coachee=None, minutes=45, innovation="structured li
         minutes=minutes,
         recorded_by=extra.pop("recorded_by", coach),
     )
+
+
+# --- Initiatives (vision, inventory, reviews, stages, selection) --------------------------------
+# A section of its own: the initiatives module's factories and the records its pages need.
+
+from decimal import Decimal  # noqa: E402
+
+from initiatives.models import (  # noqa: E402
+    Affirmation,
+    Candidate,
+    Funding,
+    GoalAlignment,
+    Indicator,
+    Initiative,
+    Overlap,
+    RatingSheet,
+    Review,
+    SelectionProtocol,
+    SelectionRating,
+    StageRecord,
+    StrategicGoal,
+    VisionVersion,
+)
+
+
+class VisionVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = VisionVersion
+
+    vision = "Every Lakeland student reads, reasons and belongs."
+    mission = "We build the capacity of schools to use effective practices well."
+    adopted_on = factory.LazyFunction(lambda: today() - timedelta(days=180))
+    adopted_by = factory.SubFactory(UserFactory)
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = StrategicGoal
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Goal {n + 1}")
+    adopted_in = factory.SubFactory(VisionVersionFactory)
+
+
+class InitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Initiative {n}")
+    division = factory.SubFactory(DivisionFactory)
+    purpose = "Improve outcomes."
+    target_population = "All students"
+    intended_outcomes = "Better results."
+    started_on = factory.LazyFunction(lambda: today() - timedelta(days=400))
+    status = "active"
+
+    @factory.post_generation
+    def review_dates(self, create, extracted, **kwargs):
+        if create:
+            from initiatives.services import refresh_review_dates
+
+            refresh_review_dates(self)
+
+
+class FundingFactory(DjangoModelFactory):
+    class Meta:
+        model = Funding
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    fiscal_year = 2027
+    source = "state"
+    amount = Decimal("100000")
+    fte = Decimal("1.5")
+
+
+class AlignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = GoalAlignment
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    goal = factory.SubFactory(GoalFactory)
+    strength = "primary"
+
+
+class ProtocolFactory(DjangoModelFactory):
+    class Meta:
+        model = SelectionProtocol
+        django_get_or_create = ("name",)
+
+    name = "Hexagon (demo)"
+    scale_min = 1
+    scale_max = 5
+
+
+def protocol_with_indicators(*keys: str) -> SelectionProtocol:
+    protocol = ProtocolFactory()
+    for order, key in enumerate(keys or ("need", "fit", "evidence"), start=1):
+        Indicator.objects.get_or_create(
+            protocol=protocol,
+            key=key,
+            defaults={"order": order, "name": key.title(), "prompt": f"How strong is the {key}?"},
+        )
+    return protocol
+
+
+def rated(
+    candidate: Candidate, rater: User, scores: list[int], *, submitted: bool = True, note: str = ""
+):
+    """A rater's sheet for a candidate, with one score (and note) per indicator in order."""
+    sheet, _ = RatingSheet.objects.get_or_create(candidate=candidate, rater=rater)
+    for indicator, score in zip(candidate.protocol.indicators.all(), scores, strict=True):
+        SelectionRating.objects.update_or_create(
+            sheet=sheet, indicator=indicator, defaults={"score": score, "note": note}
+        )
+    if submitted:
+        from django.utils import timezone
+
+        sheet.submitted_at = timezone.now()
+        sheet.save()
+    return sheet
+
+
+def initiatives_world(world):
+    """The initiatives module's records in the demo-shaped world, made once per world: a
+    vision in two versions with three goals (one served by nothing), an affirmation 14
+    months old, three initiatives (one overdue, one serving no goal), funding, an overlap,
+    a review, a stage, a protocol and a candidate rated by one of its two raters."""
+    from types import SimpleNamespace
+
+    made = getattr(world, "_initiatives", None)
+    if made is not None:
+        return made
+    csso = world.user("csso")
+    old = VisionVersionFactory(adopted_on=today() - timedelta(days=800), adopted_by=csso)
+    version = VisionVersionFactory(
+        adopted_on=today() - timedelta(days=200),
+        adopted_by=csso,
+        vision="Every Lakeland student reads, reasons and belongs, in every school.",
+    )
+    goals = [
+        GoalFactory(number=1, title="Every child reads by grade 3", adopted_in=old),
+        GoalFactory(number=2, title="Inclusive schools", adopted_in=old),
+        GoalFactory(number=3, title="A skilled, stable workforce", adopted_in=version),
+    ]
+    Affirmation.objects.create(
+        affirmed_on=today() - timedelta(days=440), vision=old, recorded_by=csso
+    )
+    literacy = InitiativeFactory(
+        name="Structured Literacy K-3",
+        division=world.divisions["academics"],
+        is_innovation=True,
+        started_on=today() - timedelta(days=1200),
+        grades="K-3",
+    )
+    literacy.teams.set([world.district, world.building])
+    inclusion = InitiativeFactory(name="Inclusive Practices", division=world.divisions["special"])
+    legacy = InitiativeFactory(name="Legacy Reading Grant", division=world.divisions["finance"])
+    FundingFactory(initiative=literacy)
+    FundingFactory(initiative=legacy, amount=Decimal("25000"), fte=Decimal("0.5"))
+    AlignmentFactory(initiative=literacy, goal=goals[0], strength="primary")
+    AlignmentFactory(initiative=inclusion, goal=goals[1], strength="primary")
+    AlignmentFactory(initiative=literacy, goal=goals[1], strength="contributing")
+    first, second = sorted((literacy, legacy), key=lambda i: i.pk)
+    Overlap.objects.create(
+        first=first,
+        second=second,
+        shares_population=True,
+        note="Both serve K-3 readers.",
+        recorded_by=csso,
+    )
+    Review.objects.create(
+        initiative=inclusion,
+        held_on=today() - timedelta(days=100),
+        decision="continue",
+        rationale="Results are rising.",
+        next_review_on=today() + timedelta(days=265),
+        recorded_by=csso,
+    )
+    from initiatives.services import refresh_review_dates
+
+    refresh_review_dates(inclusion)
+    StageRecord.objects.create(
+        innovation=literacy,
+        team=world.district,
+        stage="installation",
+        entered_on=today() - timedelta(days=90),
+        evidence="Coaches hired.",
+        recorded_by=world.user("sts"),
+    )
+    protocol = protocol_with_indicators("need", "fit", "evidence")
+    candidate = Candidate.objects.create(
+        name="Check & Connect",
+        description="A mentoring program for students at risk of dropping out.",
+        division=world.divisions["special"],
+        protocol=protocol,
+        proposed_by=csso,
+    )
+    candidate.raters.set([world.user("smt"), world.user("sponsor")])
+    rated(candidate, world.user("sponsor"), [4, 3, 5])
+    world._initiatives = SimpleNamespace(
+        literacy=literacy,
+        inclusion=inclusion,
+        legacy=legacy,
+        version=version,
+        old_version=old,
+        goals=goals,
+        funding=Funding.objects.get(initiative=literacy),
+        alignment=GoalAlignment.objects.get(initiative=literacy, goal=goals[0]),
+        overlap=Overlap.objects.get(),
+        review=Review.objects.get(),
+        stage=StageRecord.objects.get(),
+        protocol=protocol,
+        candidate=candidate,
+    )
+    return world._initiatives

@@ -73,7 +73,11 @@ ROWS: dict[str, Row] = {
     "meetings:agenda-move": post_only(SMT_CHAIR, args=_smt_item),
     "meetings:agenda-remove": Row(get=SMT_CHAIR_PAGE, args=_smt_item),
     "meetings:attendance": Row(get=SMT_CHAIR_PAGE, args=_m("smt_next")),
-    "meetings:decision-add": Row(get=SMT_CHAIR_PAGE, args=_m("smt_next")),
+    # ...and records the decisions with them.
+    "meetings:decision-add": Row(
+        get=signed_in(DENIED, csso=200, deputy=200, smt=200, district=MISSING, building=MISSING),
+        args=_m("smt_next"),
+    ),
     "meetings:action-add": Row(get=SMT_CHAIR_PAGE, args=_m("smt_next")),
     "meetings:problem-add": Row(get=DISTRICT_RUNNERS_PAGE, args=_m("district_meeting")),
     "meetings:solution-add": Row(get=DISTRICT_RUNNERS_PAGE, args=_m("district_meeting")),
