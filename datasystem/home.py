@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from meetings.models import ActionItem
 from teams.models import today
 from teams.registry import HomePanel
-from teams.standing import standing
+from teams.standing import CABINET_SEAT, standing
 
 from .models import Administration, ItemScore, Status
 
@@ -51,7 +51,11 @@ def without_plan(team_ids) -> list[dict]:
 
 def _assessments(request: HttpRequest) -> dict | None:
     user = request.user
-    own = standing(user).own_team_ids
+    person = standing(user)
+    # The teams the person sits on by membership or supports: a cabinet role's seat on the
+    # SMT is not a team that gives assessments, so the cabinet's home stays as it was.
+    own = {team for team, seat in person.team_roles if seat != CABINET_SEAT}
+    own |= person.supported_team_ids
     if not own:
         return None
     live = list(
