@@ -80,8 +80,9 @@ class WithMeeting:
             meetings = meetings.filter(pk__in=allowed)
             if not allowed:
                 self.fields["meeting"].help_text = (
-                    "Decisions go into a meeting's register through its facilitator or the "
-                    "SMT's chair; you may record this without naming the meeting."
+                    "Decisions go into a meeting's register through its facilitator, its "
+                    "minute taker or the SMT's chair; you may record this without naming the "
+                    "meeting."
                 )
         self.fields["meeting"].queryset = meetings
 

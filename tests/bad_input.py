@@ -229,9 +229,11 @@ def one_refused_value(spec: Field, world: World, valid) -> st.SearchStrategy:
             options += [future_dates(), st.just("9999-12-31")]
     if spec.kind == "fk":
         options.append(BAD_IDS)
-    if spec.kind == "number":
+    if spec.kind in ("number", "decimal"):
         low, high = spec.bounds
-        wrong = ["abc", "1.5", "1e3", "NaN", "--1", "9" * 30, "-" + "9" * 30, *SQL_AND_MARKUP]
+        wrong = ["abc", "NaN", "--1", "9" * 30, "-" + "9" * 30, "1,5", *SQL_AND_MARKUP]
+        if spec.kind == "number":
+            wrong += ["1.5", "1e3"]
         wrong += [str(low - 1)] if low is not None else []
         wrong += [str(high + 1), str(high + 1000)] if high is not None else []
         options.append(st.sampled_from(wrong))
@@ -347,6 +349,11 @@ def _field_spec(name: str, field: forms.Field, *, refused, future_ok: bool) -> F
         # A choice with an empty option that may be left empty ("not recorded") is optional.
         optional = not required and len(values) < len(field.choices)
         return Field("choice", required=not optional, choices=values, refused=refused)
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        # Fractions are numbers here: only what is not a number, or out of bounds, is wrong.
+        return Field(
+            "decimal", required=required, bounds=(field.min_value, field.max_value), refused=refused
+        )
     if isinstance(field, forms.IntegerField):
         return Field(
             "number", required=required, bounds=(field.min_value, field.max_value), refused=refused

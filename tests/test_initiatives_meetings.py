@@ -51,11 +51,14 @@ def test_a_review_at_an_smt_meeting_lands_in_its_decision_register(world, client
 
 def test_someone_who_may_not_record_the_meetings_decisions_is_told_who_may(world, client):
     w, m = initiatives_world(world), meetings_of(world)
+    # Sarah takes no meeting's minutes here.
+    m.smt_next.note_taker = None
+    m.smt_next.save()
     client.force_login(world.user("smt"))
     page = client.get(reverse("initiatives:review-new", args=[w.literacy.pk]))
     meeting = page.context["form"].fields["meeting"]
     assert not meeting.queryset.exists()
-    assert "through its facilitator or the SMT's chair" in meeting.help_text
+    assert "through its facilitator, its minute taker or the SMT's chair" in meeting.help_text
     before = Decision.objects.count()
     with pytest.raises(ValidationError, match=r"through its facilitator \(Carmen Ortiz\)"):
         services.review_record(
@@ -175,3 +178,20 @@ def test_a_rated_candidate_shows_in_the_comparison(world, client):
     client.force_login(world.user("district"))
     page = client.get(reverse("initiatives:compare")).content.decode()
     assert "Check &amp; Connect" in page and "disagree" in page
+
+
+def test_the_smts_minute_taker_records_a_review_in_the_register(world, client):
+    w, m = initiatives_world(world), meetings_of(world)
+    m.smt_held.note_taker = world.user("smt")
+    m.smt_held.save()
+    client.force_login(world.user("smt"))
+    response = client.post(
+        reverse("initiatives:review-new", args=[w.literacy.pk]), _review_payload(m.smt_held)
+    )
+    assert response.status_code == 302
+    decision = Review.objects.get(initiative=w.literacy).recorded_decision
+    assert decision.meeting == m.smt_held and decision.recorded_by == world.user("smt")
+    assert (
+        "Structured Literacy K-3: modify"
+        in client.get(reverse("meetings:decisions")).content.decode()
+    )

@@ -43,11 +43,13 @@ def members_of(team: Team, day: date | None = None) -> list[User]:
     Their ids first, from the seats' and roles' indexes, then the people by id: a filter
     with EXISTS on the people table would read every person in a large state."""
     day = day or today()
-    seated = team.memberships.current(day).values_list("person_id", flat=True)
+    # No ordering inside the union: SQLite refuses it there.
+    seated = team.memberships.current(day).order_by().values_list("person_id", flat=True)
     if team.is_management_team:
         cabinet = (
             RoleAssignment.objects.filter(role__in=CABINET_ROLES)
             .current(day)
+            .order_by()
             .values_list("person_id", flat=True)
         )
         seated = seated.union(cabinet)
