@@ -325,3 +325,17 @@ def test_a_decision_shows_the_systemic_changes_it_led_to(world, c, client):
     client.force_login(world.user("smt"))
     page = client.get(reverse("meetings:decision", args=[m.decision.pk])).content.decode()
     assert "Regional substitute pool for coaching days" in page
+
+
+def test_a_support_request_needed_by_a_day_gone_by_is_refused_by_the_service(world):
+    with pytest.raises(ValidationError, match="cannot be in the past"):
+        services.support_ask(
+            request=SupportRequest(
+                sponsor=world.user("sponsor"),
+                kind="resource",
+                what="Funding for coaching.",
+                needed_by=timezone.localdate() - timedelta(days=1),
+            ),
+            by=world.user("sts"),
+        )
+    assert not SupportRequest.objects.exists()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from teams.models import Level, SponsorPairing, Team, User
+from teams.models import Level, SponsorPairing, Team, User, today
 from teams.rules import require
 
 from ..models import (
@@ -330,6 +330,8 @@ def support_ask(*, request: SupportRequest, by: User) -> SupportRequest:
     paired = SponsorPairing.objects.current().filter(specialist=by, sponsor=request.sponsor_id)
     if request.sponsor_id is None or not paired.exists():
         raise ValidationError({"sponsor": "Ask one of the sponsors paired with you."})
+    if request.needed_by and request.needed_by < today():
+        raise ValidationError({"needed_by": "The date it is needed by cannot be in the past."})
     request.specialist = by
     request.asked_at = timezone.now()
     request.full_clean()
