@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from teams.registry import Registry
@@ -64,7 +63,3 @@ def linkable_for(record: models.Model) -> Linkable | None:
 
 def linkable_by_key(key: str) -> Linkable | None:
     return linkables.get(key)
-
-
-def content_type_of(record: models.Model) -> ContentType:
-    return ContentType.objects.get_for_model(record, for_concrete_model=True)

@@ -49,7 +49,6 @@ __all__ = [
     "barriers_at_smt_for",
     "barriers_raised_by_my_teams",
     "barriers_waiting_with_my_teams",
-    "barriers_visible_to",
     "follow_through_days",
     "follow_through_items",
     "paired_sponsors",
@@ -64,10 +63,6 @@ __all__ = [
 ]
 
 WAITING = ExpressionWrapper(Now() - F("moved_at"), output_field=DurationField())
-
-
-def barriers_visible_to(user) -> QuerySet[Barrier]:
-    return Barrier.objects.filter(readable_barriers(user))
 
 
 def barriers_raised_by_my_teams(user) -> QuerySet[Barrier]:

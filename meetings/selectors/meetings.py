@@ -25,7 +25,6 @@ from ..models import (
     AgendaItem,
     Attendance,
     Decision,
-    Effect,
     EffectivenessCheck,
     Meeting,
     MeetingStatus,
@@ -62,10 +61,6 @@ def members_of(team: Team, day: date | None = None) -> list[User]:
 
 
 # --- Meetings --------------------------------------------------------------------------------
-
-
-def meetings_visible_to(user) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(readable_meetings(user))
 
 
 def my_meetings(user, *, upcoming: bool) -> QuerySet[Meeting]:
@@ -268,9 +263,6 @@ def problem_history(problem: Problem) -> list[EffectivenessCheck]:
     return list(problem.checks.select_related("meeting", "recorded_by"))
 
 
-EFFECT_LABELS = dict(Effect.choices)
-
-
 # --- Decisions -------------------------------------------------------------------------------
 
 
@@ -284,20 +276,6 @@ def decision_page(request, user, *, per_page: int = 20, **narrow):
     return paginate_newest_of(
         request, base, readable_meeting_parts(user), order=DECISION_ORDER, per_page=per_page
     )
-
-
-def decision_register(
-    user, *, team: str = "", words: str = "", since=None, until=None
-) -> QuerySet[Decision]:
-    """The decisions the person may read, newest first, narrowed by team name, words and
-    dates."""
-    return _narrowed(
-        Decision.objects.for_lists().filter(readable_meetings(user)),
-        team=team,
-        words=words,
-        since=since,
-        until=until,
-    ).order_by(*DECISION_ORDER)
 
 
 def _narrowed(decisions, *, team: str = "", words: str = "", since=None, until=None):
