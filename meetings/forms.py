@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from teams.forms import DateInput, PersonChoiceField, PortalModelForm
-from teams.models import User, today, within_date_window
+from teams.forms import DateInput, PeopleChoiceField, PersonChoiceField, PortalModelForm
+from teams.models import TeamUpdate, User, today, within_date_window
 
 from .models import (
     PASSED_ITEMS,
@@ -229,8 +229,9 @@ class DecisionForm(PortalModelForm):
     agenda_item = forms.ModelChoiceField(
         queryset=AgendaItem.objects.none(), required=False, label="Agenda item"
     )
-    updates = forms.ModelMultipleChoiceField(
-        queryset=None,
+    # Refuses ids beyond the database's integers before they reach a query.
+    updates = PeopleChoiceField(
+        queryset=TeamUpdate.objects.none(),
         required=False,
         label="Evidence: team updates",
         help_text="The updates this decision rests on (from the team and the teams below).",
@@ -497,11 +498,15 @@ class SystemicChangeForm(PortalModelForm):
 
     def __init__(self, *args, barriers, decisions, divisions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["barriers"].queryset = barriers
-        self.fields["decisions"].queryset = decisions
+        for name, queryset in (("barriers", barriers), ("decisions", decisions)):
+            # The same choices, refusing ids beyond the database's integers before a query.
+            self.fields[name] = PeopleChoiceField(
+                queryset=queryset,
+                required=False,
+                label=self.fields[name].label,
+                widget=forms.CheckboxSelectMultiple,
+            )
         self.fields["division"].queryset = divisions
-        self.fields["barriers"].required = False
-        self.fields["decisions"].required = False
 
 
 class ProtocolForm(PortalModelForm):

@@ -450,3 +450,13 @@ def test_the_meetings_pages_are_measured_by_the_bench():
     labels = {label for label, _, _ in pages}
     assert {"/meetings/", "/meetings/actions/", "/meetings/decisions/"} <= labels
     assert {role for label, role, _ in pages if label == "/meetings/"} == set(DEMO_USERNAMES)
+
+
+def test_evidence_ids_beyond_any_integer_are_refused_not_crashed(world, m, client):
+    client.force_login(world.user("csso"))
+    response = client.post(
+        reverse("meetings:decision-add", args=[m.smt_next.pk]),
+        {"text": "Go.", "updates": [str(2**63)]},
+    )
+    assert response.status_code == 200 and "Please correct" in response.content.decode()
+    assert not Decision.objects.filter(text="Go.").exists()
