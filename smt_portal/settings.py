@@ -155,6 +155,9 @@ LOGOUT_REDIRECT_URL = "login"
 # many years back to this many years ahead of today.
 PORTAL_DATE_WINDOW_YEARS = (30, 5)
 
+# Outcome values behind fewer students than this are never shown (datasystem/suppression.py).
+PORTAL_MINIMUM_CELL_SIZE = int(os.environ.get("PORTAL_MINIMUM_CELL_SIZE", "10"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PORTAL_TIME_ZONE", "America/Chicago")
 USE_I18N = True
