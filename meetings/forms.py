@@ -540,11 +540,7 @@ class ProtocolForm(PortalModelForm):
         self.fields["responsible_to"] = PersonChoiceField(
             queryset=receivers, label="Responsible on the receiving side"
         )
-        for name, low, high in (
-            ("every_days", 1, 366),
-            ("minutes", 1, 480),
-            ("response_days", 1, 90),
-        ):
+        for name, (low, high) in LinkProtocol.BOUNDS.items():
             self.fields[name].min_value = low
             self.fields[name].max_value = high
             self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,6 +217,20 @@ def test_a_protocol_joins_a_team_and_the_team_directly_above(world, c):
             ),
             by=world.user("sts"),
         )
+
+
+@pytest.mark.parametrize(
+    "field, value", [("every_days", 0), ("minutes", 481), ("response_days", 91)]
+)
+def test_a_protocol_outside_sense_is_refused_by_the_service_and_the_database(
+    world, c, field, value
+):
+    protocol = LinkProtocol.objects.get(pk=c.protocol.pk)
+    setattr(protocol, field, value)
+    with pytest.raises(ValidationError):
+        services.protocol_save(protocol=protocol, by=world.user("sts"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LinkProtocol.objects.filter(pk=protocol.pk).update(**{field: value})
 
 
 def test_keeping_the_protocol_is_read_from_what_the_teams_already_record(world, c):

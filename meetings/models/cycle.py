@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -248,6 +249,11 @@ PASSED_ITEMS = {
 }
 
 
+# A protocol outside these bounds is a typo, not a plan: a report more than once a day or
+# less than once a year, an answer slower than a quarter, a slot longer than a working day.
+PROTOCOL_BOUNDS = {"every_days": (1, 366), "minutes": (1, 480), "response_days": (1, 90)}
+
+
 class LinkProtocol(models.Model):
     """How two linked teams talk: from whom to whom, why, what, who, how often, how long,
     in what format, and how soon and in what form the answer comes back."""
@@ -262,16 +268,28 @@ class LinkProtocol(models.Model):
     responsible_to = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name="responsible (receiving)"
     )
+    BOUNDS = PROTOCOL_BOUNDS
+
     every_days = models.PositiveSmallIntegerField(
-        "how often (days)", default=30, help_text="A report is passed up this often."
+        "how often (days)",
+        default=30,
+        help_text="A report is passed up this often.",
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
     )
-    minutes = models.PositiveSmallIntegerField("time allotted (minutes)", default=15)
+    minutes = models.PositiveSmallIntegerField(
+        "time allotted (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+    )
     format = models.CharField(
         max_length=200,
         help_text="For example: the linking member's report at the team above's monthly meeting.",
     )
     response_days = models.PositiveSmallIntegerField(
-        "answer within (days)", default=10, help_text="How soon the answer comes back."
+        "answer within (days)",
+        default=10,
+        help_text="How soon the answer comes back.",
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     response_format = models.CharField("answer format", max_length=200)
     started_on = models.DateField(default=today, validators=[within_date_window])
@@ -284,6 +302,13 @@ class LinkProtocol(models.Model):
                 fields=["from_team", "to_team"],
                 name="one_protocol_per_link_direction",
                 violation_error_message="These two teams already have a protocol this way.",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": low, f"{name}__lte": high}),
+                    name=f"protocol_{name}_within_bounds",
+                )
+                for name, (low, high) in PROTOCOL_BOUNDS.items()
             ),
         ]
 
