@@ -12,7 +12,7 @@ class MeetingsConfig(AppConfig):
         from teams.models import TeamUpdate
         from teams.registry import AuditedKind, NavLink, TeamActivity, TeamLink, portal
 
-        from .bench import BENCH_PART
+        from .bench import BENCH_PART, LOGINS_PART
         from .bench_cycle import BENCH_PART as CYCLE_BENCH_PART
         from .demo import DEMO_PART
         from .demo_cycle import DEMO_PART as CYCLE_DEMO_PART
@@ -135,3 +135,4 @@ class MeetingsConfig(AppConfig):
         portal.demo_parts.register(CYCLE_DEMO_PART)
         portal.bench_parts.register(BENCH_PART)
         portal.bench_parts.register(CYCLE_BENCH_PART)
+        portal.bench_parts.register(LOGINS_PART)

@@ -128,6 +128,14 @@ class MeetingsWriter:
         structured format, with a problem, its solutions, a check and a self-check."""
         smt_next = Meeting.objects.of_smt().filter(status="scheduled").order_by("starts_at")
         if smt_next.exists():
+            # As in the demo, one of the SMT's decisions comes due for review at it.
+            due = (
+                Decision.objects.filter(team__is_management_team=True, reviewed_on__isnull=True)
+                .order_by("-decided_on", "-pk")
+                .first()
+            )
+            if due is not None:
+                Decision.objects.filter(pk=due.pk).update(review_on=self.day - timedelta(days=3))
             bring_forward(meeting=smt_next.first())
         seat = (
             Membership.objects.current(self.day)
@@ -283,6 +291,48 @@ class MeetingsWriter:
         )
 
 
+# The open action items the demo's logins own, by where each came from (None: a meeting), as
+# meetings/demo.py and datasystem/demo.py give them: each login's list of action items has
+# the demo's shape in the benchmark state too, whatever the generators gave the logins.
+DEMO_OWNED = {
+    "deputy": [None],
+    "sponsor": [None],
+    "building": [None],
+    "district": ["assessment-item"],
+}
+
+
+def build_logins_items(state: Any) -> None:
+    from teams.demo import DEMO_USERNAMES
+    from teams.models import User
+
+    from .registry import linkables
+
+    state.reset_sequences()  # the parts before wrote their own keys with COPY
+    logins = User.objects.filter(username__in=DEMO_USERNAMES)
+    ActionItem.objects.filter(owner__in=logins, status="open").update(
+        status="done", done_on=state.day
+    )
+    for person in logins.filter(username__in=DEMO_OWNED):
+        seat = (
+            Membership.objects.current(state.day).filter(person=person).order_by("team_id").first()
+        )
+        if seat is None:
+            continue
+        for kind in DEMO_OWNED[person.username]:
+            origin = None
+            if kind is not None:
+                origin = linkables.get(kind).model._default_manager.order_by("pk").first()
+            ActionItem.objects.create(
+                team_id=seat.team_id,
+                what="Bring the coaching calendar to the next meeting.",
+                owner=person,
+                due_on=state.day + timedelta(days=10),
+                origin=origin,
+                created_by=person,
+            )
+
+
 # --- The pages measured -----------------------------------------------------------------------
 
 
@@ -333,4 +383,6 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
     return rows
 
 
-BENCH_PART = BenchPart("meetings", build=build, pages=pages, order=20, version=2)
+BENCH_PART = BenchPart("meetings", build=build, pages=pages, order=20, version=3)
+# After every part that writes action items (the data system's plans among them).
+LOGINS_PART = BenchPart("meetings-logins", build=build_logins_items, order=90, version=1)

@@ -12,10 +12,18 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import Level, Membership, SponsorPairing, Team
+from teams.models import Division, Level, Membership, SponsorPairing, Team
 from teams.registry import BenchPart
 
-from .models import Barrier, BarrierMove, LinkProtocol, SupportReply, SupportRequest
+from .models import (
+    Barrier,
+    BarrierMove,
+    ChangeKind,
+    LinkProtocol,
+    SupportReply,
+    SupportRequest,
+    SystemicChange,
+)
 
 BARRIERS = 40_000
 TITLES = (
@@ -79,6 +87,7 @@ class CycleWriter:
             self._barrier(next(ids), self.rng.choice(raisers), barriers, moves)
         self.state.copy(Barrier, barriers)
         self.state.copy(BarrierMove, moves)
+        self._changes([b for b in barriers if b["outcome"] == "systemic"])
         self._protocols()
         self._support()
 
@@ -153,6 +162,31 @@ class CycleWriter:
                     else (self.at(when) if kind == "confirmed" else None),
                 }
             )
+
+    def _changes(self, systemic: list[dict]) -> None:
+        """The SMT's log: one systemic change for about every five barriers it resolved so."""
+        divisions = list(Division.objects.values_list("pk", flat=True))
+        smt = next(pk for pk, (_, _, is_smt) in self.teams.items() if is_smt)
+        kinds = list(ChangeKind.values)
+        rows, links = [], []
+        ids = iter(self.state.ids(SystemicChange, len(systemic) // 5 + 1))
+        for start in range(0, len(systemic), 5):
+            pk = next(ids)
+            behind = systemic[start : start + 5]
+            rows.append(
+                {
+                    "id": pk,
+                    "kind": self.rng.choice(kinds),
+                    "title": f"{behind[0]['title']}: the rule changed",
+                    "description": "What the SMT changed, and for whom.",
+                    "division_id": self.rng.choice(divisions),
+                    "effective_on": behind[0]["moved_at"].date(),
+                    "recorded_by_id": self.person(smt),
+                }
+            )
+            links += [{"systemicchange_id": pk, "barrier_id": b["id"]} for b in behind]
+        self.state.copy(SystemicChange, rows)
+        self.state.copy(SystemicChange.barriers.through, links)
 
     def _protocols(self) -> None:
         rows = []
@@ -271,4 +305,4 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
     return rows
 
 
-BENCH_PART = BenchPart("barriers", build=build, pages=pages, order=30, version=2)
+BENCH_PART = BenchPart("barriers", build=build, pages=pages, order=30, version=3)

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import SupportRequest, SystemicChange
+from meetings.models import Barrier, SupportRequest, SystemicChange
 
 from .cycle_world import barrier, cycle_of
 from .test_query_counts import MAX_QUERIES, grow, queries_for
@@ -38,6 +38,10 @@ def grow_cycle(world, size: int) -> None:
         barrier(world, f"Barrier {n}", up[: 2 + n % 4])
         barrier(world, f"Answered {n}", up[:3], stage="answered", answered_by=world.region,
                 at=world.district)  # fmt: skip
+        # Heard back in practice: the follow-through says whether the answer helped.
+        heard = barrier(world, f"Heard back {n}", up[:4], stage="closed",
+                        answered_by=world.state_team, at=world.building)  # fmt: skip
+        Barrier.objects.filter(pk=heard.pk).update(heard_back_at=timezone.now(), helped=n % 2 == 0)
         SupportRequest.objects.create(
             specialist=world.user("sts"),
             sponsor=world.user("sponsor"),

@@ -4,7 +4,8 @@ JSON or YAML file, and rewording an item (a new version once one has been used).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -13,7 +14,7 @@ from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import services
 from ..forms import InstrumentImportForm, ItemWordingForm
-from ..models import Instrument, InstrumentVersion, Item
+from ..models import Administration, Instrument, InstrumentVersion, Item
 from .access import instrument_for, require
 
 
@@ -21,11 +22,24 @@ from .access import instrument_for, require
 @require_safe
 def instruments(request: HttpRequest) -> HttpResponse:
     require(request.user, "datasystem.read_instruments")
+    # Each count its own subquery on its index: joining both would multiply a state's tens of
+    # thousands of administrations by the versions before counting them apart again.
     listed = Instrument.objects.annotate(
-        given=Count("administrations", distinct=True),
-        versions_count=Count("versions", distinct=True),
+        given=_count_of(Administration),
+        versions_count=_count_of(InstrumentVersion),
     ).order_by("kind", "name")
     return render(request, "datasystem/instruments.html", {"instruments": listed})
+
+
+def _count_of(model) -> Coalesce:
+    per_instrument = (
+        model.objects.filter(instrument=OuterRef("pk"))
+        .order_by()
+        .values("instrument")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_instrument), 0)
 
 
 @login_required

@@ -70,6 +70,7 @@ class BarrierQuerySet(models.QuerySet):
             "moved_at",
             "reached_state",
             "heard_back_at",
+            "helped",
             "team__name",
             "team__level",
             "team__is_management_team",

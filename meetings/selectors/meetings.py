@@ -32,7 +32,7 @@ from ..models import (
     Solution,
 )
 from ..registry import agenda_offers, linkable_for, linkables
-from ..rules import readable_meeting_parts, readable_meetings
+from ..rules import readable_meeting_parts
 
 # --- Who sits at the table -------------------------------------------------------------------
 
@@ -346,15 +346,18 @@ def origins_of(items: list[ActionItem]) -> None:
 
 
 def smt_next_visible(user) -> Meeting | None:
-    """The SMT's next meeting, for those who read the SMT's meetings."""
-    return (
+    """The SMT's next meeting, for those who read the SMT's meetings.
+
+    Found first and then asked of the rule, not filtered by it: the filter would carry every
+    team a specialist follows into a query about one meeting."""
+    meeting = (
         Meeting.objects.of_smt()
         .upcoming()
-        .filter(readable_meetings(user))
         .select_related("team")
         .order_by("starts_at", "pk")
         .first()
     )
+    return meeting if meeting and user.has_perm("meetings.view_meeting", meeting) else None
 
 
 def people_for_actions(team: Team):
