@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import Membership, Team, TeamRole
+from teams.models import CABINET_ROLES, Membership, Role, RoleAssignment, Team, TeamRole
 from teams.registry import BenchPart
 
 from .models import (
@@ -90,6 +90,22 @@ class MeetingsWriter:
             "team_id", "person_id", "role"
         ):
             seats[team_id].append((person_id, role))
+        # The SMT's table is the cabinet, which sits by role, not by seat: as in the demo, the
+        # CSSO leads (facilitates) and the `smt` login takes the minutes.
+        cabinet = sorted(
+            RoleAssignment.objects.filter(role__in=CABINET_ROLES)
+            .current(self.day)
+            .values_list("person_id", "role", "person__username"),
+            key=lambda row: (row[1] != Role.CSSO, row[2] != "smt", row[0]),
+        )
+        for pk, _, smt, _ in self.teams:
+            if smt:
+                seated = {p for p, _ in seats[pk]}
+                seats[pk] += [
+                    (p, TeamRole.LEAD if role == Role.CSSO else TeamRole.MEMBER)
+                    for p, role, _ in cabinet
+                    if p not in seated
+                ]
         self.seats = seats
         self.action_type = ContentType.objects.get_for_model(ActionItem).pk
 
@@ -309,6 +325,7 @@ def build_logins_items(state: Any) -> None:
     from .registry import linkables
 
     state.reset_sequences()  # the parts before wrote their own keys with COPY
+    smt = Team.objects.filter(is_management_team=True).values_list("pk", flat=True).first()
     logins = User.objects.filter(username__in=DEMO_USERNAMES)
     ActionItem.objects.filter(owner__in=logins, status="open").update(
         status="done", done_on=state.day
@@ -317,20 +334,34 @@ def build_logins_items(state: Any) -> None:
         seat = (
             Membership.objects.current(state.day).filter(person=person).order_by("team_id").first()
         )
-        if seat is None:
-            continue
+        team_id = seat.team_id if seat else smt  # the cabinet sits on the SMT by its roles
         for kind in DEMO_OWNED[person.username]:
             origin = None
             if kind is not None:
                 origin = linkables.get(kind).model._default_manager.order_by("pk").first()
             ActionItem.objects.create(
-                team_id=seat.team_id,
+                team_id=team_id,
                 what="Bring the coaching calendar to the next meeting.",
                 owner=person,
                 due_on=state.day + timedelta(days=10),
                 origin=origin,
                 created_by=person,
             )
+
+    # The specialist's list of their teams' items shows, as in the demo, an assessment
+    # item's plan among the overdue ones.
+    sts = logins.filter(username="sts").first()
+    team = Team.objects.filter(specialists=sts).order_by("pk").first() if sts else None
+    seat = Membership.objects.current(state.day).filter(team=team).exclude(person=sts).first()
+    if seat is not None:
+        ActionItem.objects.create(
+            team=team,
+            what="Put in place the practice the capacity assessment found missing.",
+            owner_id=seat.person_id,
+            due_on=state.day - timedelta(days=800),
+            origin=linkables.get("assessment-item").model._default_manager.order_by("pk").first(),
+            created_by_id=seat.person_id,
+        )
 
 
 # --- The pages measured -----------------------------------------------------------------------
@@ -385,4 +416,4 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
 
 BENCH_PART = BenchPart("meetings", build=build, pages=pages, order=20, version=3)
 # After every part that writes action items (the data system's plans among them).
-LOGINS_PART = BenchPart("meetings-logins", build=build_logins_items, order=90, version=1)
+LOGINS_PART = BenchPart("meetings-logins", build=build_logins_items, order=90, version=2)
