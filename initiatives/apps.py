@@ -7,10 +7,13 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings.registry import AgendaOffer, Linkable, agenda_offers, linkables
+        from teams.freshness import add_topics
         from teams.registry import AuditedKind, NavLink, TeamLink, portal
 
         from . import models
         from . import rules as _rules  # noqa: F401 - the permissions register on import
+
+        add_topics("stages")  # current stages of implementation (services.stage_record)
         from .bench import BENCH_PART
         from .demo import DEMO_PART
         from .panels import PANELS

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from teams.freshness import hashed, remembered
 from teams.models import Team, today
 
 from .models import (
@@ -488,7 +489,17 @@ class ZoneComparison:
 
 def zone_comparison(columns: list[Initiative]) -> list[ZoneComparison]:
     """Per innovation: units in the Zone against the rest, how many are in place (full
-    implementation or sustainment) and their mean stage, added up in the database."""
+    implementation or sustainment) and their mean stage, added up in the database and
+    kept until a stage is recorded or the Zone changes: it reads every current stage of
+    every unit, the same for everyone."""
+    return remembered(
+        f"zone-stages:{hashed([c.pk for c in columns])}",
+        ("cascade", "stages"),
+        lambda: _zone_comparison(columns),
+    )
+
+
+def _zone_comparison(columns: list[Initiative]) -> list[ZoneComparison]:
     day = today()
     zone = in_zone_q(day)
     placed = Q(stage__in=IN_PLACE)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from meetings.models import ActionItem, Meeting
 from meetings.services import action_item_add, decision_record
+from teams.freshness import moved
 from teams.models import NOTE_LIMIT, TEXT_LIMIT, Team, User, today
 
 from .models import (
@@ -401,6 +402,7 @@ def stage_record(*, record: StageRecord, by: User) -> StageRecord:
     record.is_current = True
     record.full_clean()
     record.save()
+    moved("stages")
     return record
 
 

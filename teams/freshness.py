@@ -15,6 +15,8 @@ Topics:
 - "development": development reviews: moves with refresh_development.
 - "updates": team updates, their texts and flags.
 - "people": people, divisions, roles, seats, sponsors and pairings (with standing_changed).
+
+Higher apps add topics of their own records with `add_topics` from their `ready()`.
 """
 
 from __future__ import annotations
@@ -30,8 +32,13 @@ from .models import today
 
 T = TypeVar("T")
 
-TOPICS = ("cascade", "activity", "development", "updates", "people")
+TOPICS = {"cascade", "activity", "development", "updates", "people"}
 DAY_SECONDS = 24 * 60 * 60
+
+
+def add_topics(*topics: str) -> None:
+    """A higher app's kinds of records, whose results it keeps here too."""
+    TOPICS.update(topics)
 
 
 def _key(topic: str) -> str:

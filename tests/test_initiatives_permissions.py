@@ -162,6 +162,28 @@ def test_a_stage_move_keeps_the_history_and_one_current_stage(world):
         )
 
 
+def test_the_zone_comparison_kept_for_everyone_moves_with_the_next_stage_recorded(world):
+    from initiatives import selectors
+
+    literacy = initiatives_world(world).literacy
+    before = {z.innovation: z for z in selectors.zone_comparison([literacy])}[literacy.name]
+    services.stage_record(
+        record=StageRecord(
+            innovation=literacy,
+            team=world.district,
+            stage="full",
+            entered_on=today(),
+            evidence="Every classroom coached.",
+        ),
+        by=world.user("sts"),
+    )
+    after = {z.innovation: z for z in selectors.zone_comparison([literacy])}[literacy.name]
+    in_place = (after.zone_in_place + after.other_in_place) - (
+        before.zone_in_place + before.other_in_place
+    )
+    assert in_place == 1
+
+
 def test_a_stage_is_recorded_only_for_an_innovation(world):
     legacy = initiatives_world(world).legacy
     with pytest.raises(ValidationError, match="not marked as an innovation"):
