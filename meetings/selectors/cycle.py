@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
+    Count,
     DurationField,
     ExpressionWrapper,
     F,
@@ -188,21 +189,28 @@ def protocols_keeping(protocols: list[LinkProtocol]) -> None:
     if not protocols:
         return
     day = today()
-    pairs = {(p.from_team_id, p.to_team_id) for p in protocols}
-    took = ExpressionWrapper(Coalesce(F("left_at"), Now()) - F("at"), output_field=DurationField())
-    moves = (
+    pairs = {(p.from_team_id, p.to_team_id): p.response_days for p in protocols}
+    # Counted in the database: a region's link to the state carries every barrier its
+    # districts and buildings ever passed up, thousands of moves on a large state.
+    ended = Coalesce(F("left_at"), Now())
+    in_time = Q(pk__in=[])
+    for (sender, receiver), days in pairs.items():
+        in_time |= Q(from_team=sender, to_team=receiver, ended__lte=F("at") + timedelta(days=days))
+    counted = (
         BarrierMove.objects.filter(
             kind__in=(MoveKind.RAISED, MoveKind.ESCALATED),
             from_team__in={a for a, _ in pairs},
             to_team__in={b for _, b in pairs},
         )
-        .annotate(took=took)
-        .values_list("from_team_id", "to_team_id", "took")
+        .annotate(ended=ended)
+        .order_by()
+        .values("from_team_id", "to_team_id")
+        .annotate(answers=Count("pk"), in_time=Count("pk", filter=in_time))
     )
-    took_by_pair: dict[tuple[int, int], list[timedelta]] = defaultdict(list)
-    for sender, receiver, spent in moves:
-        if (sender, receiver) in pairs:
-            took_by_pair[(sender, receiver)].append(spent or timedelta())
+    answers = {
+        (row["from_team_id"], row["to_team_id"]): (row["answers"], row["in_time"])
+        for row in counted
+    }
     reviewed = defaultdict(set)
     for protocol_id, team_id, on in ProtocolReview.objects.filter(
         protocol__in=[p.pk for p in protocols]
@@ -210,16 +218,15 @@ def protocols_keeping(protocols: list[LinkProtocol]) -> None:
         reviewed[protocol_id].add((team_id, on))
     for protocol in protocols:
         last = protocol.from_team.last_active_on
-        limit = timedelta(days=protocol.response_days)
-        spent = took_by_pair.get((protocol.from_team_id, protocol.to_team_id), [])
+        passed, in_time = answers.get((protocol.from_team_id, protocol.to_team_id), (0, 0))
         due_from = protocol.started_on + timedelta(days=2 * protocol.every_days)
         fresh = {team for team, on in reviewed[protocol.pk] if on >= due_from}
         protocol.keeping = ProtocolKeeping(
             reported_on=last,
             on_schedule=bool(last and (day - last).days <= protocol.every_days),
             gone_quiet=not last or (day - last).days > 2 * protocol.every_days,
-            answers=len(spent),
-            answers_in_time=sum(1 for s in spent if s <= limit),
+            answers=passed,
+            answers_in_time=in_time,
             review_due=day >= due_from
             and not {protocol.from_team_id, protocol.to_team_id} <= fresh,
         )
