@@ -15,6 +15,8 @@ Topics:
 - "development": development reviews: moves with refresh_development.
 - "updates": team updates, their texts and flags.
 - "people": people, divisions, roles, seats, sponsors and pairings (with standing_changed).
+- "outcomes": the data system's outcome measures, periods and values (each time a table's
+  suppression is decided again).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .models import today
 
 T = TypeVar("T")
 
-TOPICS = ("cascade", "activity", "development", "updates", "people")
+TOPICS = ("cascade", "activity", "development", "updates", "people", "outcomes")
 DAY_SECONDS = 24 * 60 * 60
 
 
