@@ -14,7 +14,15 @@ class DatasystemConfig(AppConfig):
         from .demo import DEMO_PART
         from .home import PANEL
         from .models import Administration as Assessment
-        from .models import CoachingSession, Instrument, ItemScore, TrainingEvent
+        from .models import (
+            CoachingSession,
+            Instrument,
+            ItemScore,
+            Measure,
+            MeasureGroup,
+            Period,
+            TrainingEvent,
+        )
         from .selectors import completed_for_agenda
 
         portal.nav_links.register(
@@ -27,10 +35,24 @@ class DatasystemConfig(AppConfig):
                 ("scores", "Assessment scores", ItemScore),
                 ("training", "Training events", TrainingEvent),
                 ("coaching", "Coaching sessions", CoachingSession),
+                # Outcome values are audited too, but never listed here: the history of a
+                # value behind few students would show it. Each import is its own record.
+                ("measures", "Outcome measures", Measure),
+                ("measure-groups", "Outcome measures' student groups", MeasureGroup),
+                ("periods", "Outcome periods", Period),
             ],
             start=200,
         ):
             portal.audited.register(AuditedKind(key, label, model, order=order))
+        portal.team_links.register(
+            TeamLink(
+                "dashboard",
+                "Data dashboard",
+                "datasystem:team-dashboard",
+                "datasystem.read_team_data",
+                29,
+            )
+        )
         portal.team_links.register(
             TeamLink(
                 "data", "Data and assessments", "datasystem:team", "datasystem.read_team_data", 30
