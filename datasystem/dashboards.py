@@ -13,6 +13,7 @@ the versions of the records it came from.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -80,6 +81,11 @@ class Scope:
     @property
     def is_state(self) -> bool:
         return self.team is None or self.team.is_management_team
+
+    @property
+    def rest(self) -> str:
+        """What is outside the Zone, in scope."""
+        return "Rest of the state" if self.is_state else "Outside the Zone"
 
     @property
     def key(self) -> str:
@@ -169,7 +175,7 @@ class Chart:
                 "columns": self.header[1:],
                 "rows": [
                     {
-                        "label": str(row[0]),
+                        "label": str(row[0]).split(" (")[0],
                         "cells": [c.number if isinstance(c, TableCell) else None for c in row[1:]],
                     }
                     for row in self.rows
@@ -182,6 +188,11 @@ class Chart:
             "max": self.max,
             "suffix": self.suffix,
         }
+
+    def data_json(self) -> str:
+        """The data as JSON for the canvas's data attribute (parts of a page loaded with
+        htmx lose their script elements, so the figures travel on the canvas itself)."""
+        return json.dumps(self.data(), separators=(",", ":"))
 
     def csv_rows(self) -> list[list[str]]:
         def cells(row):
@@ -284,16 +295,16 @@ def capacity_charts(scope: Scope, version: int) -> tuple[Chart, Chart]:
         ],
         empty="No capacity assessment has been completed in the last two years.",
     )
-    level_chart.summary = _trend_summary(level_chart, "average capacity total at each level")
+    level_chart.summary = _trend_summary(level_chart, "average capacity total by level")
     zone_chart = Chart(
         key="capacity-zone",
         title="Capacity: the Transformation Zone against the rest",
         labels=labels,
         series=[
             {"label": "Transformation Zone", "data": [average(by_zone, p, True) for p in periods]},
-            {"label": "Rest of the state", "data": [average(by_zone, p, False) for p in periods]},
+            {"label": scope.rest, "data": [average(by_zone, p, False) for p in periods]},
         ],
-        header=["Half year", "Transformation Zone", "Teams", "Rest of the state", "Teams"],
+        header=["Half year", "Transformation Zone", "Teams", scope.rest, "Teams"],
         rows=[
             [
                 label,
@@ -311,25 +322,43 @@ def capacity_charts(scope: Scope, version: int) -> tuple[Chart, Chart]:
 
 
 def _trend_summary(chart: Chart, what: str) -> str:
-    """A sentence per series: its latest figure and its change since its first."""
+    """What the chart shows in a sentence: each series' latest figure, and how far it
+    moved since its first."""
     if not chart.has_data:
         return chart.empty
-    parts = []
+    parts, since = [], ""
     for series in chart.series:
         points = [(label, v) for label, v in zip(chart.labels, series["data"], strict=True)
                   if v is not None]  # fmt: skip
         if not points:
-            parts.append(f"{series['label']}: no figure shown")
+            parts.append(f"{series['label']} hidden or not reported")
             continue
         (first_label, first), (last_label, last) = points[0], points[-1]
-        text = f"{series['label']}: {_fmt(last, chart.suffix)} in {last_label}"
+        text = f"{series['label']} {_fmt(last, chart.suffix)} in {last_label}"
         if len(points) > 1:
             change = round(last - first, 1)
-            direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-            amount = f" {abs(change):g}{' points' if chart.suffix == '%' else ''}"
-            text += f", {direction}{amount if change else ''} since {first_label}"
+            unit = " points" if chart.suffix == "%" else ""
+            text += (
+                f", {'up' if change > 0 else 'down'} {abs(change):g}{unit}"
+                if change
+                else ", unchanged"
+            )
+            since = first_label
         parts.append(text)
-    return f"The {what}. " + "; ".join(parts) + "."
+    return (
+        f"{what[0].upper()}{what[1:]}: "
+        + "; ".join(parts)
+        + (f" (changes since {since})." if since else ".")
+    )
+
+
+def _sides(zone: str, rest: str) -> str:
+    """Figures in the Zone and outside it, leaving out a side with none."""
+    parts = [
+        f"{zone} in the Zone" if zone != "—" else "",
+        f"{rest} elsewhere" if rest != "—" else "",
+    ]
+    return ", ".join(p for p in parts if p) or "none yet"
 
 
 def _fmt(value: float, suffix: str) -> str:
@@ -442,9 +471,9 @@ def stages(scope: Scope, version: int) -> Chart:
         labels=labels,
         series=[
             {"label": "Transformation Zone", "data": zone},
-            {"label": "Rest of the state", "data": rest},
+            {"label": scope.rest, "data": rest},
         ],
-        header=["Stage", "Transformation Zone", "Rest of the state", "All"],
+        header=["Stage", "Transformation Zone", scope.rest, "All"],
         rows=[
             [label, str(z), str(r), str(z + r)]
             for label, z, r in zip(labels, zone, rest, strict=True)
@@ -458,10 +487,14 @@ def stages(scope: Scope, version: int) -> Chart:
         placed = {Stage.FULL, Stage.SUSTAINMENT}
         zone_in = sum(counts.get((s, True), 0) for s in placed)
         rest_in = sum(counts.get((s, False), 0) for s in placed)
+        zone_part = (
+            f"{zone_in} of {sum(zone)} ({_pct(_share(zone_in, sum(zone)))})" if sum(zone) else "—"
+        )
+        rest_part = (
+            f"{rest_in} of {sum(rest)} ({_pct(_share(rest_in, sum(rest)))})" if sum(rest) else "—"
+        )
         chart.summary = (
-            f"Full implementation or sustainment: {zone_in} of {sum(zone)} in the "
-            f"Transformation Zone ({_pct(_share(zone_in, sum(zone)))}), {rest_in} of "
-            f"{sum(rest)} elsewhere ({_pct(_share(rest_in, sum(rest)))})."
+            "Units in full implementation or sustainment: " + _sides(zone_part, rest_part) + "."
         )
     else:
         chart.summary = chart.empty
@@ -517,7 +550,7 @@ def fidelity(scope: Scope, version: int) -> Chart:
         labels=names,
         series=[
             {"label": "Transformation Zone", "data": [share(n, True) for n in names]},
-            {"label": "Rest of the state", "data": [share(n, False) for n in names]},
+            {"label": scope.rest, "data": [share(n, False) for n in names]},
         ],
         header=[
             "Fidelity instrument",
@@ -531,8 +564,7 @@ def fidelity(scope: Scope, version: int) -> Chart:
     if chart.has_data:
         chart.summary = "Teams whose latest fidelity assessment reaches the threshold: " + (
             "; ".join(
-                f"{n} (threshold {thresholds[n]}%): {counted(n, True)} in the Zone, "
-                f"{counted(n, False)} elsewhere"
+                f"{n} (threshold {thresholds[n]}%): " + _sides(counted(n, True), counted(n, False))
                 for n in names
             )
             + "."
@@ -606,14 +638,14 @@ def reach(scope: Scope, versions: tuple[int, int]) -> Chart:
         labels=labels,
         series=[
             {"label": "Transformation Zone", "data": zone_data},
-            {"label": "Rest of the state", "data": rest_data},
+            {"label": scope.rest, "data": rest_data},
         ],
-        header=["Reach", "Transformation Zone", "Rest of the state"],
+        header=["Reach", "Transformation Zone", scope.rest],
         rows=rows if (people or teams) else [],
         empty="No team has members yet.",
     )
     chart.summary = (
-        "; ".join(f"{row[0]}: {row[1]} in the Zone, {row[2]} elsewhere" for row in rows) + "."
+        "; ".join(f"{row[0]}: {_sides(row[1], row[2])}" for row in rows) + "."
         if chart.has_data
         else chart.empty
     )
@@ -750,6 +782,9 @@ def zone_outcomes(frame: OutcomeFrame) -> list[tuple[Chart, Chart]]:
     their table (`outcome_tables`)."""
     zone_key = current_zone_key()
     tables = frame.tables
+    if any(not aggregates_current(t, frame.minimum, zone_key) for t in tables.values()):
+        # The Zone changed since they were decided: hidden until decided again.
+        ask_to_decide_again()
     state = smt_id()
     state_values = _unit_values(frame, state) if state else {}
     result = []
@@ -802,7 +837,7 @@ def zone_outcomes(frame: OutcomeFrame) -> list[tuple[Chart, Chart]]:
             extra={"measure": measure},
         )
         trend.summary = _trend_summary(
-            trend, f"{measure.name.lower()} of all students ({_direction(measure)})"
+            trend, f"{measure.name}, all students ({_direction(measure)})"
         )
         latest = periods[-1] if periods else None
         group_rows = []
@@ -897,7 +932,7 @@ def team_outcomes(frame: OutcomeFrame, team: Team) -> tuple[list[Chart], Chart |
             max=100 if measure.unit == "percent" else None,
             extra={"measure": measure},
         )
-        chart.summary = _trend_summary(chart, f"{measure.name.lower()} ({_direction(measure)})")
+        chart.summary = _trend_summary(chart, f"{measure.name} ({_direction(measure)})")
         charts.append(chart)
     return charts, _units_below(frame, team)
 

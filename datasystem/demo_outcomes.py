@@ -104,8 +104,7 @@ def school_years(day: date) -> list[tuple[str, str, date]]:
     """The last ten complete school years: (key, label, first day)."""
     last = day.year - 1 if day.month >= 8 else day.year - 2
     years = range(last - YEARS + 1, last + 1)
-    return [(f"{y}-{(y + 1) % 100:02d}", f"School year {y}–{(y + 1) % 100:02d}", date(y, 8, 1))
-            for y in years]  # fmt: skip
+    return [(f"{y}-{(y + 1) % 100:02d}", f"{y}–{(y + 1) % 100:02d}", date(y, 8, 1)) for y in years]
 
 
 def load(day: date) -> int:

@@ -639,8 +639,8 @@ def _imports_storage():
 
 
 class ImportMode(models.TextChoices):
-    WHOLE = "whole", "Only if every row is right (nothing is written otherwise)"
-    GOOD_ROWS = "good_rows", "The good rows, leaving out the rejected ones"
+    WHOLE = "whole", "Write nothing: every row must be right first"
+    GOOD_ROWS = "good_rows", "Write the good rows, and keep the rejected ones to correct"
 
 
 class JobStatus(models.TextChoices):

@@ -175,6 +175,9 @@ def check(row: Row, words: Vocabulary, seen: dict[tuple, int]) -> Row:
             keys = ", ".join(words.group_keys.get(measure.pk, [])[:12])
             problems.append(f"{at}: group {group_key!r} is not a group of {measure.name} ({keys}).")
     try:
+        # Digits as files write them: Decimal would also read other scripts' digits.
+        if not value_text.isascii():
+            raise InvalidOperation
         value = Decimal(value_text)
         if not value.is_finite():
             raise InvalidOperation

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('file', models.FileField(blank=True, storage=datasystem.models._imports_storage, upload_to='outcomes/')),
                 ('file_name', models.CharField(max_length=255)),
-                ('mode', models.CharField(choices=[('whole', 'Only if every row is right (nothing is written otherwise)'), ('good_rows', 'The good rows, leaving out the rejected ones')], default='whole', max_length=10)),
+                ('mode', models.CharField(choices=[('whole', 'Write nothing: every row must be right first'), ('good_rows', 'Write the good rows, and keep the rejected ones to correct')], default='whole', max_length=10)),
                 ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('rejected', 'Rejected: nothing written'), ('failed', 'Failed: nothing written')], default='queued', max_length=10)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),

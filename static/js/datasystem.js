@@ -91,57 +91,82 @@
     return "#cfe8d3";
   }
 
+  // Words of a title on as many lines as it takes within a width (three at most).
+  function wrap(ctx, text, width) {
+    const lines = [];
+    let line = "";
+    text.split(" ").forEach((word) => {
+      const next = line ? line + " " + word : word;
+      if (ctx.measureText(next).width > width && line) {
+        lines.push(line);
+        line = word;
+      } else line = next;
+    });
+    if (line) lines.push(line);
+    if (lines.length > 3) lines.splice(2, lines.length - 2, lines.slice(2).join(" ").slice(0, 14) + "…");
+    return lines;
+  }
+
+  function fit(ctx, text, width) {
+    if (ctx.measureText(text).width <= width) return text;
+    while (text.length > 1 && ctx.measureText(text + "…").width > width) text = text.slice(0, -1);
+    return text + "…";
+  }
+
   function drawHeatmap(canvas, data) {
     const ratio = window.devicePixelRatio || 1;
     const box = canvas.parentElement;
-    const width = Math.max(box.clientWidth, 320);
-    const labelWidth = Math.min(260, width * 0.38);
-    const rowHeight = 22;
-    const headHeight = 60;
     const columns = data.columns.length || 1;
+    // Narrow screens scroll the heat-map sideways in its box rather than crush its cells.
+    const labelWidth = Math.min(240, Math.max(140, box.clientWidth * 0.36));
+    const width = Math.max(box.clientWidth, labelWidth + columns * 84);
+    const rowHeight = 24;
     const cellWidth = (width - labelWidth) / columns;
-    const height = headHeight + rowHeight * data.rows.length + 8;
-    box.style.height = height + "px";
+    const ctx = canvas.getContext("2d");
+    ctx.font = "12px system-ui, sans-serif";
+    const titles = data.columns.map((title) => wrap(ctx, title, cellWidth - 8));
+    const headHeight = 8 + 15 * Math.max(1, ...titles.map((lines) => lines.length));
+    const height = headHeight + rowHeight * data.rows.length + 4;
+    box.style.height = height + 16 + "px";
     canvas.width = width * ratio;
     canvas.height = height * ratio;
     canvas.style.width = width + "px";
     canvas.style.height = height + "px";
-    const ctx = canvas.getContext("2d");
     ctx.scale(ratio, ratio);
+    ctx.font = "12px system-ui, sans-serif";
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, width, height);
-    ctx.font = "12px system-ui, sans-serif";
     ctx.textBaseline = "middle";
+    ctx.textAlign = "center";
     ctx.fillStyle = "#1f2933";
-    data.columns.forEach((title, c) => {
-      ctx.save();
-      ctx.translate(labelWidth + c * cellWidth + cellWidth / 2, headHeight - 6);
-      ctx.rotate(-Math.PI / 6);
-      ctx.textAlign = "left";
-      ctx.fillText(title.length > 18 ? title.slice(0, 17) + "…" : title, 0, 0);
-      ctx.restore();
+    titles.forEach((lines, c) => {
+      const x = labelWidth + c * cellWidth + cellWidth / 2;
+      const top = headHeight - 6 - 15 * lines.length;
+      lines.forEach((line, n) => ctx.fillText(line, x, top + 15 * n + 8));
     });
     data.rows.forEach((row, r) => {
       const y = headHeight + r * rowHeight;
       ctx.fillStyle = "#1f2933";
       ctx.textAlign = "left";
-      const label = row.label.length > 40 ? row.label.slice(0, 39) + "…" : row.label;
-      ctx.fillText(label, 2, y + rowHeight / 2, labelWidth - 6);
+      ctx.fillText(fit(ctx, row.label, labelWidth - 8), 2, y + rowHeight / 2);
       row.cells.forEach((value, c) => {
         const x = labelWidth + c * cellWidth;
         ctx.fillStyle = heatColour(value);
         ctx.fillRect(x + 1, y + 1, cellWidth - 2, rowHeight - 2);
         ctx.fillStyle = "#1f2933";
         ctx.textAlign = "center";
-        ctx.fillText(value === null || value === undefined ? "–" : value + "%", x + cellWidth / 2, y + rowHeight / 2);
+        const text = value === null || value === undefined ? "–" : value + "%";
+        ctx.fillText(text, x + cellWidth / 2, y + rowHeight / 2);
       });
     });
   }
 
   function draw(canvas) {
-    const source = document.getElementById(canvas.dataset.chart);
-    if (!source || canvas.dataset.drawn) return;
-    const data = JSON.parse(source.textContent);
+    if (canvas.dataset.drawn) return;
+    // The figures come on the canvas (data-figures), or in a JSON script it names.
+    const source = canvas.dataset.figures || document.getElementById(canvas.dataset.chart)?.textContent;
+    if (!source) return;
+    const data = JSON.parse(source);
     if (data.type === "heatmap") drawHeatmap(canvas, data);
     else if (typeof Chart !== "undefined") drawChart(canvas, data);
     else return;
@@ -163,7 +188,7 @@
   }
 
   function drawAll(root) {
-    (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
+    (root || document).querySelectorAll("canvas[data-chart], canvas[data-figures]").forEach(draw);
     // Without a script there is no PNG to make: the button shows only with one.
     (root || document).querySelectorAll("button[data-png]").forEach((b) => (b.hidden = false));
   }
