@@ -68,21 +68,15 @@ def decide(table: OutcomeTable) -> dict[str, int]:
     """Decide which values of the table are hidden and keep each decision with its value;
     then the Zone's aggregates. Returns how many values changed to each decision."""
     table = OutcomeTable.objects.select_for_update().select_related("measure").get(pk=table.pk)
-    measure: Measure = table.measure
     minimum = minimum_cell_size()
-    groups = list(measure.groups.all())
-    total = next((g.pk for g in groups if g.is_total), None)
-    partitions = {g.pk: g.partition for g in groups if g.partition}
     rows = list(
         OutcomeValue.objects.filter(measure_id=table.measure_id, period_id=table.period_id)
         .order_by()
         .values_list("pk", "team_id", "group_id", "value", "students", "hidden")
     )
-    units = _units(table)
-    parents = _parents(units)
     cells = [Cell(team, group, students, value) for _, team, group, value, students, _ in rows]
-    hidden = suppress(
-        cells, minimum=minimum, total_group=total, partitions=partitions, parents=parents
+    hidden, table.aggregates = decisions(
+        table.measure, list(table.measure.groups.all()), cells, _units(table), minimum
     )
     changes: dict[str, list[int]] = defaultdict(list)
     for pk, team, group, _, _, before in rows:
@@ -94,7 +88,6 @@ def decide(table: OutcomeTable) -> dict[str, int]:
     for flag, pks in changes.items():
         for start in range(0, len(pks), FLAG_BATCH):
             OutcomeValue.objects.filter(pk__in=pks[start : start + FLAG_BATCH]).update(hidden=flag)
-    table.aggregates = _aggregates(measure, cells, hidden, units, total, partitions, minimum)
     table.zone_key = current_zone_key()
     table.minimum = minimum
     table.decided_at = timezone.now()
@@ -104,9 +97,22 @@ def decide(table: OutcomeTable) -> dict[str, int]:
     return {flag or "shown": len(pks) for flag, pks in changes.items()}
 
 
+def decisions(
+    measure: Measure, groups: list, cells: list[Cell], units: dict[int, tuple], minimum: int
+) -> tuple[dict, dict]:
+    """The table's hidden cells, and its aggregates decided beside them: the one way a
+    table is decided (the benchmark's builder decides its tables with it too)."""
+    total = next((g.pk for g in groups if g.is_total), None)
+    partitions = {g.pk: g.partition for g in groups if g.partition}
+    hidden = suppress(
+        cells, minimum=minimum, total_group=total, partitions=partitions, parents=_parents(units)
+    )
+    return hidden, _aggregates(measure, cells, hidden, units, total, partitions, minimum)
+
+
 def _units(table: OutcomeTable) -> dict[int, tuple]:
-    """The table's units: (level, in the Zone today, the teams above: district, region,
-    state team, and whether it is the SMT)."""
+    """The table's units: (level, in the Zone today, the teams above it: district, region,
+    state team; and whether it is the SMT)."""
     in_table = OutcomeValue.objects.filter(
         measure_id=table.measure_id, period_id=table.period_id
     ).values("team_id")
