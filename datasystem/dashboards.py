@@ -368,24 +368,95 @@ def _fmt(value: float, suffix: str) -> str:
 # --- The heat-map of teams by section ----------------------------------------------------------
 
 
-def heatmap(scope: Scope, *, level: str = "", page_number: str | int = 1) -> Chart:
+@dataclass(frozen=True)
+class PageOf:
+    """Which page of the heat-map's teams is shown, as the pager reads it."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def heatmap(scope: Scope, version: int, *, level: str = "", page_number: str | int = 1) -> Chart:
     """Each team's latest capacity assessment, section by section (percent of possible
     points): the state's teams of one level a page at a time, or a team and those just
-    below it."""
+    below it. Kept in the cache until an assessment or the cascade changes."""
+    level = level if level in Level.values else Level.REGIONAL
+    number = _page_number(page_number)
+    found = remembered(
+        f"dash-heatmap:{scope.key}:{level}:{number}:{version}",
+        ("cascade",),
+        lambda: _heatmap_rows(scope, level, number),
+    )
+    titles, rows = found["titles"], found["rows"]
+    chart = Chart(
+        key="capacity-heatmap",
+        title="Capacity by team and section",
+        kind="heatmap",
+        header=["Team (latest assessment)", *titles],
+        rows=[
+            [label, *(TableCell(text, number=share) for text, share in cells)]
+            for label, cells in rows
+        ]
+        if titles
+        else [],
+        page=PageOf(*found["page"]) if scope.is_state else None,
+        extra={"level": level},
+        empty="None of these teams has completed a capacity assessment yet.",
+        note=found["note"],
+    )
+    if titles:
+        scored = [share for _, cells in rows for _, share in cells if share is not None]
+        low = sum(1 for n in scored if n < 40)
+        chart.summary = (
+            f"{len(rows)} teams, {len(titles)} sections: {low} of {len(scored)} section "
+            "scores are under 40%, the ones to plan for."
+        )
+    else:
+        chart.summary = chart.empty
+    return chart
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(value), 10_000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _heatmap_rows(scope: Scope, level: str, number: int) -> dict:
+    note = ""
     if scope.is_state:
-        level = level if level in Level.values else Level.REGIONAL
         teams = Team.objects.filter(level=level, is_management_team=False).in_cascade_order(
             "name", "pk"
         )
-        page = Paginator(teams.only("name", "level"), HEATMAP_PAGE).get_page(page_number)
+        page = Paginator(teams.only("name", "level"), HEATMAP_PAGE).get_page(number)
         team_list = list(page.object_list)
+        pages = (page.number, page.paginator.num_pages)
     else:
-        page = None
         team_list = list(
             Team.objects.filter(Q(pk=scope.team.pk) | Q(parent=scope.team))
             .only("name", "level", "is_management_team")
             .in_cascade_order("name", "pk")[: HEATMAP_PAGE + 1]
         )
+        if len(team_list) > HEATMAP_PAGE:
+            team_list, note = team_list[:HEATMAP_PAGE], f"The first {HEATMAP_PAGE} teams."
+        pages = (1, 1)
     latest: dict[int, tuple] = {}
     for pk, team_id, version_id, held_on in (
         Administration.objects.completed()
@@ -410,37 +481,17 @@ def heatmap(scope: Scope, *, level: str = "", page_number: str | int = 1) -> Cha
     rows = []
     for team in team_list:
         found = latest.get(team.pk)
-        cells: dict[str, TableCell] = {}
+        cells: dict[str, tuple[str, int]] = {}
+        label = f"{team.name} (not assessed)"
         if found is not None:
             pk, version_id, held_on = found
+            label = f"{team.name} ({held_on:%b %Y})"
             for (admin_id, key), (points, possible) in sums.items():
                 if admin_id == pk and possible:
                     share = round(100 * points / possible)
-                    cells[title_of.get((version_id, key), key)] = TableCell(
-                        f"{share}%", number=share
-                    )
-        label = f"{team.name}" + (f" ({held_on:%b %Y})" if found else " (not assessed)")
-        rows.append([label, *(cells.get(t, TableCell("—")) for t in titles)])
-    chart = Chart(
-        key="capacity-heatmap",
-        title="Capacity by team and section",
-        kind="heatmap",
-        header=["Team (latest assessment)", *titles],
-        rows=rows if titles else [],
-        page=page,
-        extra={"level": level},
-        empty="None of these teams has completed a capacity assessment yet.",
-    )
-    if titles:
-        scored = [c.number for r in rows for c in r[1:] if c.number is not None]
-        low = sum(1 for n in scored if n < 40)
-        chart.summary = (
-            f"{len(rows)} teams, {len(titles)} sections: {low} of {len(scored)} section "
-            "scores are under 40% (red without a plan, if no action is planned)."
-        )
-    else:
-        chart.summary = chart.empty
-    return chart
+                    cells[title_of.get((version_id, key), key)] = (f"{share}%", share)
+        rows.append((label, [cells.get(t, ("—", None)) for t in titles]))
+    return {"titles": titles, "rows": rows, "page": pages, "note": note}
 
 
 # --- Stages of implementation ------------------------------------------------------------------

@@ -118,7 +118,9 @@ def _detail_of(request: HttpRequest, scope: Scope) -> Detail:
         level_form = HeatmapLevelForm(request.GET or None)
         level = level_form.cleaned_data.get("level", "") if level_form.is_valid() else ""
     return Detail(
-        heatmap=dashboards.heatmap(scope, level=level, page_number=request.GET.get("page", 1)),
+        heatmap=dashboards.heatmap(
+            scope, assessments, level=level, page_number=request.GET.get("page", 1)
+        ),
         stages=dashboards.stages(scope, stages),
         fidelity=dashboards.fidelity(scope, assessments),
         reach=dashboards.reach(scope, (training, coaching)),
