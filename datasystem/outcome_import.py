@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from teams.exports import neutralised
 from teams.models import Team
 
 from .models import (
@@ -289,8 +290,10 @@ class _Rejected:
     def add(self, row: Row) -> None:
         self.count += 1
         cells = row.cells + [""] * (len(COLUMNS) - len(row.cells))
+        problems = " ".join(p.split(": ", 1)[-1] for p in row.problems)
+        # The file's own cells go back to a spreadsheet: never as formulas.
         self.writer.writerow(
-            [row.line, " ".join(p.split(": ", 1)[-1] for p in row.problems), *cells[: len(COLUMNS)]]
+            [row.line, neutralised(problems), *map(neutralised, cells[: len(COLUMNS)])]
         )
 
 

@@ -303,3 +303,15 @@ def test_generated_bad_files_never_crash_and_write_nothing(
         after[job_table] -= 1
     assert_nothing_written(before, after, "a bad outcome file")
     ImportJob.objects.all().delete()
+
+
+def test_the_rejected_rows_never_carry_a_formula(
+    outcomes, world, client, django_capture_on_commit_callbacks
+):
+    text = HEADER + '=HYPERLINK("http://x"),LK-MAPLE,2025-26,all,55,90\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        job = send(client, world.user("admin"), text)
+    rejected = b"".join(client.get(reverse("datasystem:import-rejected", args=[job.pk])))
+    row = list(csv.reader(io.StringIO(rejected.decode())))[1]
+    assert row[2] == '\'=HYPERLINK("http://x")'
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)

@@ -18,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from initiatives.models import StageRecord
-from initiatives.views.analysis import neutralised
+from teams.exports import neutralised
 from teams.models import today
 
 from .. import dashboards
