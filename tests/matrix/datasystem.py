@@ -99,7 +99,8 @@ ROWS: dict[str, Row] = {
     "datasystem:detail": page(WHOLE_STATE, args=lambda w: (outcome_world(w), [])[1]),
     "datasystem:chart-csv": page(WHOLE_STATE, args=_chart, crawl=False),
     "datasystem:team-dashboard": page(FOLLOWERS, args=_district_dashboard),
-    "datasystem:team-detail": page(FOLLOWERS, args=_district_dashboard),
+    # The state's detail page is crawled; a team's is the same template with other figures.
+    "datasystem:team-detail": page(FOLLOWERS, args=_district_dashboard, crawl=False),
     "datasystem:team-chart-csv": page(FOLLOWERS, args=_district_chart, crawl=False),
     # Measures are for everyone to read; admins define them and import their values.
     "datasystem:measures": page(signed_in(), args=_measure_page),
