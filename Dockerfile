@@ -22,6 +22,7 @@ COPY static ./static
 # collectstatic needs settings but no secret worth keeping: a throwaway one for the build.
 RUN DJANGO_SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
 
+RUN mkdir -p /var/lib/portal/imports && chown portal /var/lib/portal/imports
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "smt_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

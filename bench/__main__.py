@@ -63,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     inspect.add_argument("--scale", default="full")
 
+    job = commands.add_parser(
+        "job", help="(internal) run one part's measured job on DATABASE_URL, as JSON"
+    )
+    job.add_argument("--scale", default="full")
+    job.add_argument("--part", required=True)
+    job.add_argument("--job", required=True)
+
     args = parser.parse_args(argv)
     command = args.command
 
@@ -86,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         from .state import parse_scale
 
         print(json.dumps(inspect_state(scale=parse_scale(args.scale))))
+        return 0
+    if command == "job":
+        from .jobs import run_job
+        from .state import parse_scale
+
+        print(json.dumps(run_job(part=args.part, job=args.job, scale=parse_scale(args.scale))))
         return 0
     if command == "faults":
         from .faults import main as faults_main

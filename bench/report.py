@@ -86,12 +86,14 @@ def build_report(
     floors: dict[str, dict[str, Any]],
     pages: list[PageResult],
     load: dict[str, Any] | None,
+    jobs: list[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     rows = [judge_page(page, floors) for page in pages]
     judged_load = judge_load(load) if load is not None else None
     checks = [check for row in rows for check in row["checks"].values()]
     if judged_load is not None:
         checks += list(judged_load["checks"].values())
+    checks += [check for job in jobs for check in job["checks"].values()]
     missed = sum(not check["met"] for check in checks)
     return {
         "passed": missed == 0 and judged_load is not None,
@@ -108,6 +110,7 @@ def build_report(
         "floor": floors,
         "pages": rows,
         "load": judged_load,
+        "jobs": list(jobs),
     }
 
 
@@ -183,6 +186,21 @@ def _load_line(load: dict[str, Any] | None) -> str:
     )
 
 
+def _job_line(job: dict[str, Any]) -> str:
+    """A background job: its time in the bench column, its bars in the result."""
+    head = f"| {job['label']} | in the background |"
+    if job["error"] or "ran" in job["checks"]:
+        return f"{head} | | | | | | | FAIL: {job['error'] or 'did not run'} |"
+    figures, checks = job["figures"], job["checks"]
+    seconds, memory = checks["seconds"], checks["peak_mb"]
+    rows = f"{figures['rows']:,} rows, " if "rows" in figures else ""
+    result = "pass" if seconds["met"] and memory["met"] else "FAIL"
+    return (
+        f"{head} | | {seconds['figure']:,.1f} s {_mark(seconds)} *{seconds['bar']}* | | | | "
+        f"| | {result}: {rows}peak {memory['figure']:,.0f} MB {_mark(memory)} *{memory['bar']}* |"
+    )
+
+
 def _restarts(count: int) -> str:
     if not count:
         return ""
@@ -214,6 +232,7 @@ def markdown(report: dict[str, Any]) -> str:
         _floor_line(report["floor"]),
         *(_page_line(row) for row in report["pages"]),
         _load_line(report["load"]),
+        *(_job_line(job) for job in report.get("jobs", [])),
         "",
         f"{MET} meets its bar, {MISSED} misses it. Bars met: {summary['met']} of "
         f"{summary['checks']}; pages measured {summary['pages_measured']}, skipped "

@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -18,6 +19,7 @@ from typing import Any
 
 from .cache import StateDatabase, check_prefix, ensure_bench_state, ensure_demo_state
 from .client import SignInFailed, sign_in
+from .jobs import jobs_to_run, judge_job
 from .load import LoadPlan, run_load
 from .measure import Pace, Target, measure
 from .portal import (
@@ -142,6 +144,7 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
             say("gunicorn under load was stopped from outside the bench; running the load again")
             load_server.recover()
         restarts += load_server.restarts
+    jobs = _measure_jobs(options, databases["bench"], say=say)
     finished = time.monotonic()
 
     conditions = _conditions(
@@ -160,9 +163,37 @@ def run_bench(options: BenchOptions, *, say: Callable[[str], None]) -> dict[str,
             "total": round(finished - started, 1),
         },
     )
-    report = build_report(conditions=conditions, floors=floors, pages=pages, load=load)
+    report = build_report(conditions=conditions, floors=floors, pages=pages, load=load, jobs=jobs)
     write(report, options.output)
     return report
+
+
+def _measure_jobs(
+    options: BenchOptions, database: StateDatabase, *, say: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Each part's background jobs on the benchmark state, one process each (nothing else
+    running), judged against their bars."""
+    judged = []
+    for part, job in jobs_to_run():
+        say(f"Measuring {job.label} on the benchmark state...")
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                figures = run_bench_command(
+                    "job",
+                    "--scale",
+                    options.scale,
+                    "--part",
+                    part,
+                    "--job",
+                    job.key,
+                    database_url=database.url,
+                    PORTAL_IMPORTS_DIR=folder,
+                )
+            except PortalFailed as error:
+                judged.append(judge_job(part, job, None, str(error)[-500:]))
+            else:
+                judged.append(judge_job(part, job, figures))
+    return judged
 
 
 def _targets(inspected: dict[str, dict[str, Any]]) -> list[Target]:

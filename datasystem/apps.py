@@ -7,14 +7,27 @@ class DatasystemConfig(AppConfig):
 
     def ready(self) -> None:
         from meetings.registry import AgendaOffer, Linkable, agenda_offers, linkables
+        from teams.freshness import add_topics
         from teams.registry import AuditedKind, NavLink, TeamLink, portal
 
         from . import rules  # noqa: F401  (the permissions register themselves)
+
+        # Outcome measures, periods and values: moves each time a table's suppression is
+        # decided again.
+        add_topics("outcomes")
         from .bench import BENCH_PART
         from .demo import DEMO_PART
         from .home import PANEL
         from .models import Administration as Assessment
-        from .models import CoachingSession, Instrument, ItemScore, TrainingEvent
+        from .models import (
+            CoachingSession,
+            Instrument,
+            ItemScore,
+            Measure,
+            MeasureGroup,
+            Period,
+            TrainingEvent,
+        )
         from .selectors import completed_for_agenda
 
         portal.nav_links.register(
@@ -27,10 +40,24 @@ class DatasystemConfig(AppConfig):
                 ("scores", "Assessment scores", ItemScore),
                 ("training", "Training events", TrainingEvent),
                 ("coaching", "Coaching sessions", CoachingSession),
+                # Outcome values are audited too, but never listed here: the history of a
+                # value behind few students would show it. Each import is its own record.
+                ("measures", "Outcome measures", Measure),
+                ("measure-groups", "Outcome measures' student groups", MeasureGroup),
+                ("periods", "Outcome periods", Period),
             ],
             start=200,
         ):
             portal.audited.register(AuditedKind(key, label, model, order=order))
+        portal.team_links.register(
+            TeamLink(
+                "dashboard",
+                "Data dashboard",
+                "datasystem:team-dashboard",
+                "datasystem.read_team_data",
+                29,
+            )
+        )
         portal.team_links.register(
             TeamLink(
                 "data", "Data and assessments", "datasystem:team", "datasystem.read_team_data", 30

@@ -3,9 +3,10 @@
 A capacity instrument per level of 48 items in six sections (the size of the longer real
 instruments), four completed administrations per team over two years with every item
 scored (about 2 million scores at full scale), their participants, and training and
-coaching for every team. Written with `state.copy` (PostgreSQL COPY) after the cascade,
-reading the teams and seats the base's part wrote. The audit history is not written for
-these rows, as the base's part does not write it for its own.
+coaching for every team, and the outcome values (`bench_outcomes`). Written with
+`state.copy` (PostgreSQL COPY) after the cascade, reading the teams and seats the base's
+part wrote. The audit history is not written for these rows, as the base's part does not
+write it for its own.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from django.urls import reverse
 
 from meetings.models import ActionItem, ActionStatus
 from teams.models import Level, Membership, Team, TeamRole
-from teams.registry import BenchPart
+from teams.registry import BenchJob, BenchPart
 
+from . import bench_outcomes
 from .importers import DEFAULT_RUBRIC, InstrumentDefinition, ItemDefinition, SectionDefinition
 from .models import (
     Administration,
@@ -97,6 +99,7 @@ def build(state: Any) -> None:
     )
     writer = Writer(state, versions, seats, leads, teams)
     writer.write()
+    bench_outcomes.build(state)
 
 
 class Writer:
@@ -287,8 +290,22 @@ def implementation_page(state: Any) -> str:
     return reverse("datasystem:team-implementation", args=[_district_team(state)])
 
 
+def team_dashboard(state: Any) -> str:
+    return reverse("datasystem:team-dashboard", args=[_district_team(state)])
+
+
+def team_detail(state: Any) -> str:
+    return reverse("datasystem:team-detail", args=[_district_team(state)])
+
+
 def pages(state: Any) -> list[tuple[str, str, Any]]:
     return [
+        ("/data/detail/", "smt", "/data/detail/"),
+        ("/data/detail/?level=building", "csso", "/data/detail/?level=building&page=3"),
+        ("/data/charts/<outcome>.csv", "smt", "/data/charts/outcome-reading-proficiency.csv"),
+        ("/data/teams/<district>/dashboard/", "district", team_dashboard),
+        ("/data/teams/<district>/dashboard/detail/", "district", team_detail),
+        ("/data/outcomes/", "admin", "/data/outcomes/"),
         ("/data/teams/<district>/", "district", team_page),
         ("/data/assessments/<latest of district>/", "district", results_page),
         ("/data/implementation/", "sts", "/data/implementation/"),
@@ -299,4 +316,19 @@ def pages(state: Any) -> list[tuple[str, str, Any]]:
     ]
 
 
-BENCH_PART = BenchPart("datasystem", build=build, pages=pages, order=60, version=2)
+BENCH_PART = BenchPart(
+    "datasystem",
+    build=build,
+    pages=pages,
+    order=60,
+    version=3,
+    jobs=(
+        BenchJob(
+            "outcome-import",
+            "outcome CSV import (a new school year for every unit)",
+            bench_outcomes.measure_import,
+            max_seconds=30,
+            max_megabytes=500,
+        ),
+    ),
+)

@@ -11,6 +11,7 @@ written only when it has none, so a second load adds nothing.
 from __future__ import annotations
 
 import random
+import zlib
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from teams.demo.lakeland import CHANGE_REASON, DEMO_DISTRICT, SEED, district_tea
 from teams.models import Membership, Team, TeamRole, User
 from teams.registry import DemoPart
 
+from . import demo_outcomes
 from .importers import parse_instrument
 from .models import (
     Administration,
@@ -57,8 +59,9 @@ def load(run) -> int:
 def describe() -> list[str]:
     return [
         "Data: 4 demo instruments, 2–3 capacity assessments per team over 18 months (the "
-        "Zone improving faster), one in progress for Cedar Falls, training and coaching "
-        "across the Zone."
+        "Zone improving faster), one in progress for Cedar Falls, fidelity checks in the "
+        "Zone's buildings, training and coaching across the Zone.",
+        f"Outcomes: {demo_outcomes.describe()}.",
     ]
 
 
@@ -83,7 +86,9 @@ class DemoData:
         for membership in Membership.objects.current().select_related("person").order_by("pk"):
             seats[membership.team_id].append(membership)
         self._assessments(teams, instruments, seats)
+        self._fidelity(teams, instruments, seats)
         self._implementation(teams, seats)
+        self.written += demo_outcomes.load(self.day)
         return self.written
 
     def _instruments(self) -> dict[str, Instrument]:
@@ -208,6 +213,32 @@ class DemoData:
         administration.participants.set(participants)
         LiveRound.objects.create(administration=administration)
         self.written += 2
+
+    # Fidelity checks: the Zone's buildings, and a few others for comparison
+
+    def _fidelity(self, teams, instruments, seats) -> None:
+        fidelity = [i for i in instruments.values() if i.kind == Kind.FIDELITY]
+        checked = set(
+            Administration.objects.filter(instrument__kind=Kind.FIDELITY)
+            .values_list("team_id", flat=True)
+            .distinct()
+        )
+        for instrument in fidelity:
+            for team in teams:
+                people = [m.person for m in seats.get(team.pk, [])]
+                if team.level not in instrument.levels or not people or team.pk in checked:
+                    continue
+                in_zone = team.in_zone(self.day)
+                # A few buildings outside the Zone too, the same ones on every load.
+                if not in_zone and zlib.crc32(team.name.encode()) % 7:
+                    continue
+                lead = next(
+                    (m.person for m in seats[team.pk] if m.role == TeamRole.LEAD), people[0]
+                )
+                start = self.rng.uniform(0.5, 0.62)
+                growth = self.rng.uniform(0.06, 0.12) if in_zone else self.rng.uniform(0, 0.04)
+                for n, days in enumerate((270, 180, 90)):
+                    self._completed(team, instrument, lead, people, days, start + growth * n)
 
     # Training and coaching across the Transformation Zone
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 
 from teams.forms import DateInput, PeopleChoiceField, PersonChoiceField, PortalModelForm
-from teams.models import NOTE_LIMIT, Team, User
+from teams.models import NOTE_LIMIT, Level, Team, User
 
 from .importers import MAX_FILE_BYTES
-from .models import CoachingSession, Instrument, Item, TrainingEvent
+from .models import (
+    MAX_GROUPS,
+    CoachingSession,
+    ImportMode,
+    Instrument,
+    Item,
+    Measure,
+    Period,
+    TrainingEvent,
+)
+from .outcome_import import MAX_UPLOAD_BYTES, FileProblem, check_header
 
 NOT_APPLICABLE = ("na", "Not applicable")
 # What may be pasted rather than uploaded: an instrument or a CSV of a few thousand rows.
@@ -234,3 +248,164 @@ class CoachingForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["coach"].queryset = people
         self.fields["coachee"].queryset = people
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+GROUP_LINE = re.compile(
+    r"\A(?:(?P<partition>[a-z0-9][a-z0-9-]{0,39})\s*/\s*)?(?P<key>[a-z0-9][a-z0-9-]{0,39})"
+    r"\s*:\s*(?P<label>\S.{0,99})\Z"
+)
+
+
+class MeasureForm(PortalModelForm):
+    groups = forms.CharField(
+        label="Student groups",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=3_000,
+        help_text=(
+            "All students are always reported. One group per line, as key: label, with its "
+            "partition first when the groups of the partition add up to all students: "
+            "sex/female: Female, sex/male: Male, race/black: Black, and el: English learners "
+            f"for a group on its own. At most {MAX_GROUPS - 1} groups."
+        ),
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["name", "key", "unit", "good_direction", "lowest", "highest", "description"]
+        widgets = {"good_direction": forms.RadioSelect, "description": forms.Textarea({"rows": 3})}
+        help_texts = {
+            "lowest": "Leave empty for the unit's own: 0 (percents, rates, counts, scores).",
+            "highest": "Leave empty for the unit's own: 100 for a percent, 1,000 for a rate "
+            "or a score.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lowest"].required = False
+        self.fields["highest"].required = False
+        if self.instance.pk:
+            self.initial["groups"] = "\n".join(
+                f"{g.partition + '/' if g.partition else ''}{g.key}: {g.label}"
+                for g in self.instance.groups.filter(is_total=False).order_by("position")
+            )
+
+    def clean_name(self) -> str:
+        return _no_nul(self.cleaned_data["name"]).strip()
+
+    def clean_description(self) -> str:
+        return _no_nul(self.cleaned_data["description"])
+
+    def clean_groups(self) -> list:
+        from .services import GroupDefinition
+
+        definitions, problems = [], []
+        for number, line in enumerate(_no_nul(self.cleaned_data["groups"]).splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            match = GROUP_LINE.match(line)
+            if match is None:
+                problems.append(
+                    f"Line {number} ({line[:40]}): write it as key: label, or "
+                    "partition/key: label, with lowercase letters, digits and dashes in keys."
+                )
+                continue
+            definitions.append(
+                GroupDefinition(match["key"], match["label"].strip(), match["partition"] or "")
+            )
+        if problems:
+            raise ValidationError(problems)
+        partitions = Counter(d.partition for d in definitions if d.partition)
+        lonely = sorted(p for p, n in partitions.items() if n < 2)
+        if lonely:
+            raise ValidationError(
+                f"A partition holds at least two groups that add up to all students: "
+                f"{', '.join(lonely)} has one."
+            )
+        return definitions
+
+
+class PeriodForm(PortalModelForm):
+    class Meta:
+        model = Period
+        fields = ["key", "label", "starts_on"]
+        widgets = {"starts_on": DateInput()}
+
+    def clean_label(self) -> str:
+        return _no_nul(self.cleaned_data["label"]).strip()
+
+
+class OutcomeImportForm(forms.Form):
+    """An outcome file to import, uploaded or pasted; its header is checked at once, its
+    rows by the import."""
+
+    file = forms.FileField(required=False, help_text="A CSV file, UTF-8.")
+    text = forms.CharField(
+        label="Or paste its contents",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        max_length=MAX_PASTED,
+    )
+    mode = forms.ChoiceField(
+        label="If some rows have problems",
+        choices=ImportMode.choices,
+        initial=ImportMode.WHOLE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text") or ""
+        if upload:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise ValidationError({"file": "The file is over 50 MB: split it in parts."})
+            first = _first_line(upload)
+            data["upload"], data["file_name"] = upload, upload.name
+        elif text.strip():
+            _no_nul(text)
+            first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+            data["upload"] = ContentFile(text.encode("utf-8"))
+            data["file_name"] = ""
+        elif not self.errors:
+            raise ValidationError("Choose a file, or paste its contents.")
+        else:
+            return data
+        try:
+            check_header(first)
+        except FileProblem as problem:
+            raise ValidationError(str(problem)) from problem
+        return data
+
+
+def _first_line(upload) -> str:
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    if b"\x00" in head:
+        raise ValidationError({"file": "The file holds a NUL character: is it really a CSV?"})
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # A multi-byte character cut at the end of what was read is no error.
+        try:
+            text = head[:-3].decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError({"file": "The file is not UTF-8 text."}) from error
+    return text.splitlines()[0] if text else ""
+
+
+class HeatmapLevelForm(forms.Form):
+    """Which level's teams the SMT's heat-map shows."""
+
+    level = forms.ChoiceField(
+        label="Teams of level",
+        choices=[(v, label) for v, label in Level.choices],
+        required=False,
+    )

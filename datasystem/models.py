@@ -9,6 +9,8 @@ with, so a completed administration always shows the wording its team saw. Items
 
 from __future__ import annotations
 
+from django.core import validators
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -416,3 +418,272 @@ class CoachingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("datasystem:team-implementation", args=[self.team_id])
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+#
+# Aggregate outcome data only: a value per unit (a team of the cascade standing for the
+# state, a region, a district or a building), period and student group, with the number of
+# students behind it. No student-level record is ever stored. Whether a value may be seen
+# is decided per table (one measure, one period) by `suppression.suppress`, and kept on
+# each value (`hidden`), so every page hides the same cells without deciding again.
+
+
+class MeasureUnit(models.TextChoices):
+    PERCENT = "percent", "Percent"
+    RATE = "rate", "Rate"
+    COUNT = "count", "Count"
+    SCORE = "score", "Score"
+
+
+class GoodDirection(models.TextChoices):
+    UP = "up", "Higher is better"
+    DOWN = "down", "Lower is better"
+
+
+# A measure reports all students and up to about ten groups.
+MAX_GROUPS = 12
+# The range a value of each unit may take unless the measure says otherwise.
+UNIT_RANGES = {
+    MeasureUnit.PERCENT: (0, 100),
+    MeasureUnit.RATE: (0, 1000),
+    MeasureUnit.COUNT: (0, 10_000_000),
+    MeasureUnit.SCORE: (0, 1000),
+}
+VALUE_DIGITS, VALUE_PLACES = 12, 3
+MAX_STUDENTS = 10_000_000
+
+
+class Measure(models.Model):
+    """An outcome the agency reports, defined by admins."""
+
+    key = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="How the import files name it: lowercase letters, digits and dashes.",
+    )
+    name = models.CharField(max_length=150, unique=True)
+    description = limited_text(NOTE_LIMIT, blank=True)
+    unit = models.CharField(max_length=10, choices=MeasureUnit.choices)
+    good_direction = models.CharField(
+        "the direction that is good", max_length=4, choices=GoodDirection.choices
+    )
+    lowest = models.DecimalField(
+        "lowest value", max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
+    highest = models.DecimalField(
+        "highest value", max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lowest__lt=models.F("highest")),
+                name="measure_range_not_empty",
+                violation_error_message="The lowest value must be below the highest.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("datasystem:measures") + f"#measure-{self.pk}"
+
+    @property
+    def is_sum(self) -> bool:
+        """Counts add up across units; percents, rates and scores are averaged by students."""
+        return self.unit == MeasureUnit.COUNT
+
+    @property
+    def suffix(self) -> str:
+        return "%" if self.unit == MeasureUnit.PERCENT else ""
+
+
+class MeasureGroup(models.Model):
+    """A student group a measure reports: all students (the total), or a group of a
+    partition (every student is in exactly one group of it: the sexes, the races), or a
+    group on its own (English learners, whose complement is not reported)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="groups")
+    key = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100)
+    partition = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="The groups of one partition add up to all students (sex, race).",
+    )
+    is_total = models.BooleanField("all students", default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "key"], name="one_group_key_per_measure"),
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(is_total=True), name="one_total_group_per_measure"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_total=False) | Q(partition=""), name="total_group_in_no_partition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Period(models.Model):
+    """A reporting period (a school year, a term), the same for every measure."""
+
+    key = models.CharField(
+        max_length=20,
+        unique=True,
+        validators=[validators.RegexValidator(r"\A[0-9A-Za-z][0-9A-Za-z_.-]*\Z")],
+        help_text="How the import files name it, for example 2025-26.",
+    )
+    label = models.CharField(max_length=60)
+    starts_on = models.DateField(
+        validators=[within_date_window], help_text="Periods are shown in order of their start."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "key"]
+        constraints = [models.UniqueConstraint(fields=["starts_on"], name="one_period_per_start")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Hidden(models.TextChoices):
+    SHOWN = "", "Shown"
+    SMALL = "small", "Fewer students than the minimum"
+    COMPLEMENTARY = "complementary", "Hidden beside a small value"
+
+
+class OutcomeTable(models.Model):
+    """One measure in one period across every unit and group: the whole over which
+    suppression is decided. Records when and with which minimum cell size the decision was
+    made, and the Transformation Zone's aggregates decided with it; a table decided with
+    another minimum, or another Zone, is shown as nothing until decided again."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="tables")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="tables")
+    minimum = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The buildings in the Zone when the aggregates were decided (a digest of their ids).
+    zone_key = models.CharField(max_length=64, blank=True)
+    # {group_id: {"zone": [value, students, hidden], "rest": [...]}}: raw, read only
+    # through `Shown`.
+    aggregates = models.JSONField(default=dict, blank=True)
+    cells = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_table_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}, {self.period}"
+
+
+class OutcomeValue(models.Model):
+    """A measure's value for one unit, period and student group, and how many students it
+    stands on. Never shown raw: pages read it through `Shown`, which drops a hidden one."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    group = models.ForeignKey(MeasureGroup, on_delete=models.CASCADE, related_name="values")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="outcome_values")
+    value = models.DecimalField(max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
+    students = models.PositiveIntegerField(validators=[MaxValueValidator(MAX_STUDENTS)])
+    # Decided over the whole table by suppression.suppress; derived, so not audited.
+    hidden = models.CharField(max_length=13, choices=Hidden.choices, default="", blank=True)
+    job = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The import that last wrote it.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["hidden"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period", "team", "group"], name="one_value_per_cell"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["team", "measure", "period"], name="outcomes_of_a_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} of {self.team}, {self.period}, {self.group}"
+
+
+def _imports_storage():
+    """Where uploaded outcome files wait for their import: never served to anyone."""
+    return storages["imports"]
+
+
+class ImportMode(models.TextChoices):
+    WHOLE = "whole", "Write nothing: every row must be right first"
+    GOOD_ROWS = "good_rows", "Write the good rows, and keep the rejected ones to correct"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    REJECTED = "rejected", "Rejected: nothing written"
+    FAILED = "failed", "Failed: nothing written"
+
+
+class ImportJob(models.Model):
+    """One import of an outcome file: who, when, which file, what became of its rows."""
+
+    file = models.FileField(storage=_imports_storage, upload_to="outcomes/", blank=True)
+    file_name = models.CharField(max_length=255)
+    mode = models.CharField(max_length=10, choices=ImportMode.choices, default=ImportMode.WHOLE)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    # Of those written, the values that replaced one already there (audited as changes).
+    rows_corrected = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    # The first problems, each "Line N: what is wrong"; all are in the rejected rows file.
+    problems = models.JSONField(default=list, blank=True)
+    rejected_file = models.FileField(storage=_imports_storage, upload_to="rejected/", blank=True)
+    result = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"], name="import_jobs_newest")]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("datasystem:import-job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.REJECTED, JobStatus.FAILED)

@@ -5,6 +5,11 @@ administrations; the facilitator records the consensus; teams see their own resu
 those of the teams below them; the cabinet, sponsors and admins see all; STSs enter
 training and coaching for the teams they support; admins define instruments and correct
 completed administrations.
+
+Outcomes: the cabinet, sponsors and admins (the CSSO among the cabinet) read the SMT's
+dashboard of the whole state; teams read their own dashboard and those of the teams below;
+admins define measures and import outcome values. Nobody, of any role, sees a value that
+small-cell suppression hid: there is no permission that shows one.
 """
 
 from __future__ import annotations
@@ -69,6 +74,11 @@ def supports_some_team(user) -> bool:
     return bool(standing(user).supported_team_ids)
 
 
+@rules.predicate
+def reads_whole_cascade(user) -> bool:
+    return user.is_authenticated and standing(user).reads_whole_cascade
+
+
 def readable_team_data(user, path: str = "team") -> Q:
     """A filter for records of the teams whose data the person may read."""
     return followed_teams(user, path)
@@ -102,3 +112,12 @@ rules.add_perm("datasystem.plan_action", on_administration_team)
 # Training and coaching: STSs for the teams they support, admins for any.
 rules.add_perm("datasystem.record_implementation", is_admin | supports_team)
 rules.add_perm("datasystem.record_some_implementation", is_admin | supports_some_team)
+
+# Outcomes and the dashboards.
+rules.add_perm("datasystem.read_state_dashboard", reads_whole_cascade)
+rules.add_perm("datasystem.read_measures", signed_in)
+rules.add_perm("datasystem.define_measures", is_admin)
+rules.add_perm("datasystem.import_outcomes", is_admin)
+# Rule 5 of the handouts: a value behind fewer students than the minimum, or hidden beside
+# one, is shown to nobody, admins included; pages read values only through `Shown`.
+rules.add_perm("datasystem.see_suppressed_value", rules.always_deny)

@@ -8,6 +8,7 @@ correction, which the history records with its reason.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce, Lower
 
+from teams.freshness import moved
 from teams.models import Membership, Team, User, today
 from teams.rules import require
 
@@ -32,13 +34,20 @@ from .importers import (
     read_text,
 )
 from .models import (
+    MAX_GROUPS,
+    UNIT_RANGES,
     Administration,
     CoachingSession,
+    ImportJob,
     Instrument,
     InstrumentVersion,
     Item,
     ItemScore,
     LiveRound,
+    Measure,
+    MeasureGroup,
+    OutcomeTable,
+    Period,
     Section,
     Status,
     TrainingEvent,
@@ -650,3 +659,106 @@ def coaching_import(*, text: str, by: User) -> list[CoachingSession]:
         )  # fmt: skip
         sessions.append(coaching_record(session=session, by=by))
     return sessions
+
+
+# --- Outcomes: measures, periods, imports ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupDefinition:
+    key: str
+    label: str
+    partition: str = ""
+
+
+TOTAL_GROUP = GroupDefinition("all", "All students")
+
+
+@transaction.atomic
+def measure_save(*, measure: Measure, groups: list[GroupDefinition], by: User) -> Measure:
+    """Define a measure, or change one, with the student groups it reports (all students
+    always, first). A group with values cannot be removed; a change to the groups or their
+    partitions changes what adds up, so the measure's tables are decided again."""
+    require(by, "datasystem.define_measures")
+    if len(groups) > MAX_GROUPS - 1:
+        raise ValidationError({"groups": f"At most {MAX_GROUPS - 1} groups beside all students."})
+    keys = [g.key for g in groups]
+    if TOTAL_GROUP.key in keys:
+        raise ValidationError({"groups": "All students is always reported: leave it out."})
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"groups": "Each group needs a key of its own."})
+    lowest, highest = UNIT_RANGES[measure.unit]
+    if measure.lowest is None:
+        measure.lowest = Decimal(lowest)
+    if measure.highest is None:
+        measure.highest = Decimal(highest)
+    measure.full_clean()
+    measure.save()
+    wanted = [TOTAL_GROUP, *groups]
+    existing = {g.key: g for g in measure.groups.all()}
+    removed = [g for key, g in existing.items() if key not in {w.key for w in wanted}]
+    in_use = [g.label for g in removed if g.values.exists()]
+    if in_use:
+        raise ValidationError(
+            {
+                "groups": f"{', '.join(in_use)} already ha{'ve' if len(in_use) > 1 else 's'} "
+                "values: a group with values cannot be removed."
+            }  # fmt: skip
+        )
+    lines_changed = bool(removed)
+    for group in removed:
+        group.delete()
+    for position, definition in enumerate(wanted):
+        group = existing.get(definition.key)
+        if group is None:
+            group = MeasureGroup(measure=measure, key=definition.key)
+            lines_changed = True
+        elif group.partition != definition.partition:
+            lines_changed = True
+        before = (group.label, group.partition, group.position, group.is_total)
+        group.label, group.partition = definition.label, definition.partition
+        group.position, group.is_total = position, definition is TOTAL_GROUP
+        if group.pk is None or before != (
+            group.label,
+            group.partition,
+            group.position,
+            group.is_total,
+        ):
+            group.full_clean()
+            group.save()
+    if lines_changed:
+        tables_decide_again(measure=measure)
+    moved("outcomes")
+    return measure
+
+
+def tables_decide_again(*, measure: Measure | None = None) -> None:
+    """Mark tables out of date (shown as nothing) and decide them again after commit."""
+    from .tasks import decide_tables
+
+    tables = OutcomeTable.objects.all() if measure is None else measure.tables.all()
+    if tables.update(decided_at=None):
+        transaction.on_commit(decide_tables.delay)
+
+
+@transaction.atomic
+def period_add(*, period: Period, by: User) -> Period:
+    require(by, "datasystem.define_measures")
+    period.full_clean()
+    period.save()
+    moved("outcomes")
+    return period
+
+
+@transaction.atomic
+def import_start(*, by: User, upload, file_name: str, mode: str) -> ImportJob:
+    """Keep the file and queue its import: a Celery task, run inline when no broker is
+    configured, after this transaction commits."""
+    from .tasks import import_outcomes
+
+    require(by, "datasystem.import_outcomes")
+    job = ImportJob(created_by=by, file_name=file_name[:255] or "pasted text", mode=mode)
+    job.save()
+    job.file.save(f"import-{job.pk}.csv", upload, save=True)
+    transaction.on_commit(lambda: import_outcomes.delay(job.pk))
+    return job

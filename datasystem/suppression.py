@@ -18,6 +18,12 @@ again until nothing changes: hiding in one direction can expose a cell in the ot
 
 Groups outside any partition (English learners, say, whose complement is not reported)
 are on no group line: subtracting them from all students reveals nothing small.
+
+An aggregate that is no unit of its own (the Transformation Zone: the sum of its buildings)
+is one more line (`sums`). It is decided after its table, with the table's cells as they
+were decided (`decided`): those are never hidden again, so every page keeps hiding the
+same cells, and where the aggregate would let a hidden one be recovered, the aggregate
+itself is hidden.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from decimal import Decimal
 
 SMALL = "small"
 COMPLEMENTARY = "complementary"
+PENDING = "pending"
 
 DEFAULT_MINIMUM_CELL = 10
 
@@ -61,7 +68,7 @@ class Shown:
 
     value: Decimal | float | int | None
     count: int | None
-    hidden: str  # "", SMALL or COMPLEMENTARY
+    hidden: str  # "", SMALL, COMPLEMENTARY or PENDING
     minimum: int
 
     @property
@@ -73,7 +80,7 @@ class Shown:
         """What a table or an export prints in place of a hidden value."""
         if self.hidden == SMALL:
             return f"fewer than {self.minimum}"
-        if self.hidden == COMPLEMENTARY:
+        if self.hidden in (COMPLEMENTARY, PENDING):
             return "*"
         return ""
 
@@ -86,6 +93,8 @@ class Shown:
                 "Hidden so that a smaller group's value cannot be worked out "
                 "from the total and the other groups."
             )
+        if self.hidden == PENDING:
+            return "Hidden while the privacy check of this table is made again."
         return ""
 
 
@@ -96,35 +105,49 @@ def suppress(
     total_group: Hashable | None = None,
     partitions: Mapping[Hashable, Hashable] | None = None,
     parents: Mapping[Hashable, Hashable | None] | None = None,
+    sums: Mapping[Hashable, Iterable[Hashable]] | None = None,
+    decided: Mapping[tuple[Hashable, Hashable], str] | None = None,
 ) -> dict[tuple[Hashable, Hashable], str]:
     """Which cells of one table (one measure, one period) to hide, and why.
 
     `total_group` is the all-students group; `partitions` maps each other group to the
     partition it belongs to (groups missing from it, or mapped to None, are on no group
     line); `parents` maps each unit to the unit above it whose value its siblings add up
-    to. Returns {(unit, group): SMALL or COMPLEMENTARY} for every hidden cell; a cell not
-    in the answer may be shown. Decide over the whole table, not the part a page shows,
-    so that every page hides the same cells.
+    to; `sums` maps an aggregate unit to the units whose cells add up to its cells, group
+    by group (the Zone to its buildings). `decided` holds cells decided before ("" when
+    shown): they keep their decision and are never hidden beside another.
+
+    Returns {(unit, group): SMALL or COMPLEMENTARY} for every hidden cell; a cell not in
+    the answer may be shown. Decide over the whole table, not the part a page shows, so
+    that every page hides the same cells.
     """
     minimum = minimum_cell_size() if minimum is None else minimum
     table = {cell.key: cell for cell in cells}
-    hidden = {key: SMALL for key, cell in table.items() if cell.count < minimum}
-    lines = _lines(table, total_group, partitions or {}, parents or {})
+    decided = {key: why for key, why in (decided or {}).items() if key in table}
+    hidden = {key: why for key, why in decided.items() if why}
+    hidden.update(
+        {key: SMALL for key, cell in table.items() if key not in decided and cell.count < minimum}
+    )
+    lines = _lines(table, total_group, partitions or {}, parents or {}, sums or {})
     changed = bool(hidden)
     while changed:
         changed = False
         for members, total in lines:
-            on_line = [*members, total]
-            if sum(1 for key in on_line if key in hidden) != 1:
+            if sum(1 for key in members if key in hidden) + (total in hidden) != 1:
                 continue
-            candidates = [key for key in members if key not in hidden] or [total]
-            chosen = min(candidates, key=lambda key: (table[key].count, repr(key)))
+            open_ = [key for key in members if key not in hidden and key not in decided]
+            if not open_ and total not in hidden and total not in decided:
+                open_ = [total]
+            if not open_:
+                # Only cells decided before are left: their decision already covers it.
+                continue
+            chosen = min(open_, key=lambda key: (table[key].count, repr(key)))
             hidden[chosen] = COMPLEMENTARY
             changed = True
     return hidden
 
 
-def _lines(table, total_group, partitions, parents):
+def _lines(table, total_group, partitions, parents, sums):
     """The sets of cells that add up to a total in the table: (members, total key)."""
     lines = []
     if total_group is not None:
@@ -144,6 +167,14 @@ def _lines(table, total_group, partitions, parents):
     for (parent, group), members in by_parent.items():
         if (parent, group) in table:
             lines.append((sorted(members, key=repr), (parent, group)))
+    if sums:
+        groups = {group for _, group in table}
+        for aggregate, units in sums.items():
+            units = sorted(set(units), key=repr)
+            for group in groups:
+                members = [(unit, group) for unit in units if (unit, group) in table]
+                if members and (aggregate, group) in table:
+                    lines.append((members, (aggregate, group)))
     lines.sort(key=repr)
     return lines
 
@@ -156,10 +187,22 @@ def shown_table(
     minimum = minimum_cell_size() if minimum is None else minimum
     hidden = suppress(cells, minimum=minimum, **lines)
     return {
-        cell.key: (
-            Shown(None, None, hidden[cell.key], minimum)
-            if cell.key in hidden
-            else Shown(cell.value, cell.count, "", minimum)
-        )
-        for cell in cells
+        cell.key: shown(cell.value, cell.count, hidden.get(cell.key, ""), minimum) for cell in cells
     }
+
+
+def shown(value, count: int | None, hidden: str, minimum: int) -> Shown:
+    """One cell as it may be seen, from a decision kept with it (`hidden`). The count is
+    judged again on the way out, so a cell decided with a smaller minimum, or never decided,
+    stays hidden when it is small."""
+    if hidden or count is None or value is None:
+        return Shown(None, None, hidden or SMALL, minimum)
+    if count < minimum:
+        return Shown(None, None, SMALL, minimum)
+    return Shown(value, count, "", minimum)
+
+
+def withheld(minimum: int) -> Shown:
+    """A cell of a table whose decision is out of date (made with another minimum cell
+    size, or before the Zone changed): nothing of it is shown until it is decided again."""
+    return Shown(None, None, PENDING, minimum)

@@ -1,12 +1,27 @@
 from django.urls import path
 
-from .views import assessments, implementation, instruments, live, overview
+from .views import assessments, dashboards, implementation, instruments, live, outcomes
 
 app_name = "datasystem"
 
 urlpatterns = [
-    path("", overview.index, name="index"),
+    path("", dashboards.index, name="index"),
+    path("detail/", dashboards.detail, name="detail"),
+    path("charts/<slug:key>.csv", dashboards.chart_csv, name="chart-csv"),
     path("teams/<int:pk>/", assessments.team_data, name="team"),
+    path("teams/<int:pk>/dashboard/", dashboards.team_dashboard, name="team-dashboard"),
+    path("teams/<int:pk>/dashboard/detail/", dashboards.team_detail, name="team-detail"),
+    path("teams/<int:pk>/charts/<slug:key>.csv", dashboards.team_chart_csv, name="team-chart-csv"),
+    path("outcomes/", outcomes.measures, name="measures"),
+    path("outcomes/new/", outcomes.measure_edit, name="measure-new"),
+    path("outcomes/<int:pk>/edit/", outcomes.measure_edit, name="measure-edit"),
+    path("outcomes/periods/", outcomes.periods, name="periods"),
+    path("outcomes/import/", outcomes.outcome_import, name="outcome-import"),
+    path("outcomes/imports/<int:pk>/", outcomes.import_job, name="import-job"),
+    path("outcomes/imports/<int:pk>/progress/", outcomes.import_progress, name="import-progress"),
+    path(
+        "outcomes/imports/<int:pk>/rejected.csv", outcomes.import_rejected, name="import-rejected"
+    ),
     path("teams/<int:pk>/assessments/new/", assessments.administration_start, name="start"),
     path("assessments/<int:pk>/", assessments.administration, name="administration"),
     path("assessments/<int:pk>/scores/", assessments.score_sheet, name="scores"),

@@ -183,8 +183,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = (
     env_bool("DJANGO_STATIC_MANIFEST", True) and (STATIC_ROOT / "staticfiles.json").is_file()
 )
+# Outcome files waiting for their import (and the rows an import rejected): private to the
+# import, never served. Web and worker processes must share it (docker-compose mounts it).
+PORTAL_IMPORTS_DIR = Path(os.environ.get("PORTAL_IMPORTS_DIR", BASE_DIR / "imports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PORTAL_IMPORTS_DIR, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

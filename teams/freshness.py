@@ -16,7 +16,8 @@ Topics:
 - "updates": team updates, their texts and flags.
 - "people": people, divisions, roles, seats, sponsors and pairings (with standing_changed).
 
-Higher apps add topics of their own records with `add_topics` from their `ready()`.
+Higher apps add topics of their own records with `add_topics` from their `ready()` (the
+data system's "outcomes", the initiatives' "stages").
 """
 
 from __future__ import annotations

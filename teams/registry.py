@@ -107,6 +107,19 @@ class DemoPart:
 
 
 @dataclass(frozen=True)
+class BenchJob:
+    """Background work measured on the benchmark state (`make bench`): `run(state)` does it
+    once through the path the portal takes, leaves the state as it was, and returns its
+    figures (at least "seconds" and "peak_mb"), judged against the bars given here."""
+
+    key: str
+    label: str
+    run: Callable[[Any], dict[str, Any]]
+    max_seconds: float
+    max_megabytes: float
+
+
+@dataclass(frozen=True)
 class BenchPart:
     """An app's part of the benchmark state (`make bench`): written with bulk inserts into
     PostgreSQL by `build(state)`, measured on the pages it names."""
@@ -118,6 +131,8 @@ class BenchPart:
     order: int = 100
     # Bump when the part's definition changes, so the cached state is rebuilt.
     version: int = 1
+    # Background work measured on the built state, beside the pages.
+    jobs: tuple[BenchJob, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -489,3 +489,36 @@ def initiatives_world(world):
         candidate=candidate,
     )
     return world._initiatives
+
+
+def import_job(*, by):
+    """A finished outcome import that rejected a row, with its rejected rows to download."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from datasystem.models import ImportJob, JobStatus
+
+    found = ImportJob.objects.filter(file_name="test-outcomes.csv").first()
+    if found is not None:
+        return found
+    problem = "Line 3: unit 'LK-NOPE' is not the state code of any team."
+    job = ImportJob.objects.create(
+        created_by=by,
+        file_name="test-outcomes.csv",
+        status=JobStatus.REJECTED,
+        rows_total=2,
+        rows_read=2,
+        rows_rejected=1,
+        problems=[problem],
+        result="1 of 2 rows have problems: nothing was written.",
+        finished_at=timezone.now(),
+    )
+    job.rejected_file.save(
+        f"import-{job.pk}-rejected.csv",
+        ContentFile(
+            "line,problem,measure,unit,period,group,value,students\n"
+            "3,unit 'LK-NOPE' is not the state code of any team.,reading,LK-NOPE,2025-26,all,"
+            "50,40\n"
+        ),
+    )
+    return job

@@ -1,6 +1,7 @@
 """The structure holds: dependencies run one way, and permissions live in rules.py.
 
-teams is the base; meetings builds on it; initiatives and the data system build on both;
+teams is the base; meetings builds on it; initiatives builds on both, and the data system
+on all three;
 the notifications and digest app sits on top. A lower module never imports a higher one:
 it offers a registry (teams/registry.py) that the higher app fills in AppConfig.ready().
 """
@@ -19,7 +20,8 @@ ALLOWED = {
     "teams": set(),
     "meetings": {"teams"},
     "initiatives": {"teams", "meetings"},
-    "datasystem": {"teams", "meetings"},
+    # The data system's dashboards read the stages of implementation and the reviews due.
+    "datasystem": {"teams", "meetings", "initiatives"},
     "digests": {"teams", "meetings", "initiatives", "datasystem"},
 }
 LAYERED = set(ALLOWED) | {"smt_portal"}

@@ -111,6 +111,26 @@ def test_the_report_has_the_floor_the_load_test_and_the_conditions(tiny_report):
     assert "| `/teams/<SMT>/` | csso |" in table and "under load" in table
 
 
+@needs_postgresql
+def test_the_report_has_the_outcome_import_measured_and_the_state_left_as_it_was(tiny_report):
+    from datasystem.bench_outcomes import TINY_IMPORT_ROWS
+
+    report, output, _ = tiny_report
+    (job,) = [job for job in report["jobs"] if job["key"] == "outcome-import"]
+    assert not job["error"], job["error"]
+    figures = job["figures"]
+    assert (figures["rows"], figures["written"], figures["status"]) == (
+        TINY_IMPORT_ROWS,
+        TINY_IMPORT_ROWS,
+        "done",
+    )
+    assert figures["seconds"] > 0 and figures["peak_mb"] > 0
+    assert set(job["checks"]) == {"seconds", "peak_mb"}
+    # The import ran in a transaction undone afterwards: the state has no new period.
+    assert "OutcomeValue" in json.dumps(report["conditions"]["state_rows"]["bench"])
+    assert "outcome CSV import" in (output / "latest.md").read_text()
+
+
 # Rule 3: a linking member sits on the team above (the cabinet sits on the SMT by role).
 LINKS_OFF_THE_TEAM_ABOVE = """
     SELECT count(*) FROM teams_membership m JOIN teams_team t ON t.id = m.team_id

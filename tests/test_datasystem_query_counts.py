@@ -6,10 +6,13 @@ from datetime import timedelta
 
 import pytest
 
+from datasystem.models import OutcomeTable, OutcomeValue
+from datasystem.outcome_tables import decide
 from teams.models import Level, TeamRole, today
 
 from . import factories
 from .data_world import data_world
+from .outcome_world import outcome_world
 from .test_query_counts import MAX_QUERIES, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +38,20 @@ PAGES = [
     ("district", "/data/teams/{district}/implementation/"),
     ("sts", "/data/teams/{district}/training/new/"),
     ("admin", "/settings/history/?kind=scores"),
+    # The dashboards and outcomes.
+    ("smt", "/data/detail/"),
+    ("smt", "/data/detail/?level=building&page=2"),
+    ("district", "/data/teams/{district}/dashboard/"),
+    ("district", "/data/teams/{district}/dashboard/detail/"),
+    ("building", "/data/teams/{building}/dashboard/"),
+    ("smt", "/data/charts/outcome-reading.csv"),
+    ("smt", "/data/charts/capacity-heatmap.csv"),
+    ("district", "/data/teams/{district}/charts/outcome-units.csv"),
+    ("smt", "/data/outcomes/"),
+    ("admin", "/data/outcomes/"),
+    ("admin", "/data/outcomes/import/"),
+    ("admin", "/data/outcomes/periods/"),
+    ("admin", "/data/outcomes/imports/{job}/"),
 ]
 
 ALL_TWO = {"lead-1": 2, "lead-2": 2, "data-1": 2, "data-2": 2}
@@ -72,16 +89,42 @@ def grow(world, data, size: int) -> None:
         factories.training(team=world.district, recorded_by=sts, attendees=[district, member])
         factories.coaching(team=world.district, coach=sts, coachee=member)
         factories.coaching(team=building, coach=sts, innovation=f"innovation {n % 4}")
+        grow_outcomes(world, building, n)
+    for table in OutcomeTable.objects.all():
+        decide(table)
+
+
+def grow_outcomes(world, building, n: int) -> None:
+    """The new building's outcome values, like Lincoln's, some groups small."""
+    outcomes = outcome_world(world)
+    building.code = f"LK-GROWN-{building.pk}"
+    building.zone_entered_on = world.building.zone_entered_on if n % 2 else None
+    building.save()
+    OutcomeValue.objects.bulk_create(
+        OutcomeValue(
+            measure=outcomes.measure,
+            period=period,
+            group=group,
+            team=building,
+            value=50 + n % 7,
+            students={"all": 60, "female": 5 + n % 9, "male": 55 - n % 9, "el": 12}[group.key],
+        )
+        for period in outcomes.periods.values()
+        for group in outcomes.measure.groups.all()
+    )
 
 
 @pytest.mark.parametrize(("role", "url"), PAGES)
 def test_data_pages_use_a_fixed_number_of_queries(role, url, world, client):
     data = data_world(world)
+    outcome_world(world)
     url = url.format(
         district=world.district.pk,
+        building=world.building.pk,
         completed=data.completed.pk,
         in_progress=data.in_progress.pk,
         instrument=data.instrument.pk,
+        job=factories.import_job(by=world.user("admin")).pk,
     )
     grow(world, data, 2)
     small = queries_for(client, world.user(role), url)

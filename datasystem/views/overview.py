@@ -1,7 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from teams.freshness import remembered
 from teams.models import Team
@@ -10,11 +8,10 @@ from teams.standing import standing
 from ..selectors import capacity_by_period, development_by_level
 
 
-@login_required
-@require_safe
-def index(request: HttpRequest) -> HttpResponse:
-    """The data system's front page: capacity in and out of the Transformation Zone, the
-    cascade's development, and the way to each team's own data."""
+def overview(request: HttpRequest) -> HttpResponse:
+    """The data system's front page for those who follow some teams (the SMT's dashboard
+    is for those who read the whole cascade): capacity in and out of the Transformation
+    Zone, the cascade's development, and the way to each team's own data and dashboard."""
     # The same for everyone: kept until a review is recorded or the cascade changes.
     rows = remembered("development-by-level", ("development", "cascade"), development_by_level)
     periods = capacity_by_period()

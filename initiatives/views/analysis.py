@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from teams.exports import neutralised
 from teams.paging import paginate
 
 from .. import selectors
@@ -50,19 +51,6 @@ def resources(request: HttpRequest) -> HttpResponse:
     view = selectors.resource_view()
     page = paginate(request, view.initiatives, 25)
     return render(request, "initiatives/resources.html", {"view": view, "page": page})
-
-
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value) -> str:
-    """A cell a spreadsheet shows as text, never runs: text that starts like a formula gets
-    a leading apostrophe. Numbers are written as numbers (a negative one cannot occur)."""
-    text = "" if value is None else str(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 class _Echo:

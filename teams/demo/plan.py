@@ -122,6 +122,9 @@ class Plan:
         counters: dict[str, int] = {}
         for team in self.teams:
             if team.is_management_team:
+                # The SMT stands for the state in the data system: state-wide outcome
+                # values are imported under its code.
+                team.code = "LK-STATE"
                 continue
             counters[team.level] = counters.get(team.level, 0) + 1
             team.code = f"LK-{team.level[0].upper()}{counters[team.level]:03d}"

@@ -8,6 +8,7 @@ from teams.models import User, today
 
 from ..bad_input import FLAG, Field, FilterCase, FormCase, iso
 from ..data_world import data_world
+from ..outcome_world import outcome_world
 from ..world import World
 
 ITEM_KEYS = ("lead-1", "lead-2", "data-1", "data-2")
@@ -75,6 +76,31 @@ def _coaching_csv(world: World) -> str:
         f"LK-CEDAR,{iso(today() - timedelta(days=2))},"
         "sts,district,structured literacy,small groups,45\n"
     )
+
+
+OUTCOMES_CSV = (
+    "measure,unit,period,group,value,students\n"
+    "reading,LK-LINCOLN,2025-26,all,62.5,121\n"
+    "reading,LK-MAPLE,2025-26,all,55.0,90\n"
+)
+
+
+def _measure_payload(world: World, **changes) -> dict:
+    return {
+        "name": "Chronic absenteeism",
+        "key": "absenteeism",
+        "unit": "percent",
+        "good_direction": "down",
+        "lowest": "",
+        "highest": "",
+        "description": "",
+        "groups": "sex/female: Female\nsex/male: Male\nel: English learners",
+        **changes,
+    }
+
+
+def _measure_edit_url(world: World) -> str:
+    return reverse("datasystem:measure-edit", args=[outcome_world(world).measure.pk])
 
 
 SCORE_FIELDS = {f"score_{key}": Field("choice", choices=tuple(SCORES)) for key in ITEM_KEYS}
@@ -186,9 +212,50 @@ CASES: dict[str, FormCase] = {
     ),
 }
 
+CASES |= {
+    "datasystem:measure-new": FormCase(
+        role="admin",
+        url=lambda w: (outcome_world(w), reverse("datasystem:measure-new"))[1],
+        valid=_measure_payload,
+        refused={"name": lambda w: ["Reading proficiency"], "key": lambda w: ["reading"]},
+    ),
+    "datasystem:measure-edit": FormCase(
+        role="admin",
+        url=_measure_edit_url,
+        valid=lambda w: _measure_payload(
+            w,
+            name="Reading proficiency",
+            key="reading",
+            good_direction="up",
+            description="Grade 3, the state test.",
+            groups="sex/female: Female\nsex/male: Male\nel: English learners",
+        ),
+        watch=lambda w: [outcome_world(w).measure],
+    ),
+    "datasystem:periods": FormCase(
+        role="admin",
+        url=lambda w: (outcome_world(w), reverse("datasystem:periods"))[1],
+        valid=lambda w: {
+            "key": "2026-27",
+            "label": "School year 2026-27",
+            "starts_on": "2026-08-01",
+        },
+        refused={"key": lambda w: ["2025-26"], "starts_on": lambda w: ["2025-08-01"]},
+    ),
+    "datasystem:outcome-import": FormCase(
+        role="admin",
+        url=lambda w: (outcome_world(w), reverse("datasystem:outcome-import"))[1],
+        valid=lambda w: {"text": OUTCOMES_CSV, "mode": "whole"},
+        kinds={"file": FILE},
+    ),
+}
+
 FILTERS: dict[str, FilterCase] = {
     "datasystem:team": FilterCase("district", "/data/teams/{district}/", {"page": ["2"]}),
     "datasystem:training": FilterCase("smt", "/data/training/", {"page": ["2"]}),
     "datasystem:coaching": FilterCase("smt", "/data/coaching/", {"page": ["2"]}),
     "datasystem:instruments": FilterCase("building", "/data/instruments/", {"version": ["1"]}),
+    "datasystem:detail": FilterCase(
+        "smt", "/data/detail/", {"level": ["district", "building"], "page": ["2"]}
+    ),
 }

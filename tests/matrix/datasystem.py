@@ -6,6 +6,7 @@ for the teams they support; admins define instruments and correct completed asse
 
 from ..access_matrix import ACCEPTED, DENIED, MISSING, OK, Row, only, page, post_only, signed_in
 from ..data_world import data_world
+from ..outcome_world import outcome_world
 from ..world import World
 
 
@@ -46,12 +47,45 @@ def _instrument_item(world: World) -> list:
     return [data.instrument.pk, data.item("lead-1").pk]
 
 
+def _district_dashboard(world: World) -> list:
+    data_world(world)
+    outcome_world(world)
+    return [world.district.pk]
+
+
+def _chart(world: World) -> list:
+    outcome_world(world)
+    return ["outcome-reading"]
+
+
+def _district_chart(world: World) -> list:
+    return [*_district_dashboard(world), "outcome-units"]
+
+
+def _measure_page(world: World) -> list:
+    outcome_world(world)
+    return []
+
+
+def _measure(world: World) -> list:
+    return [outcome_world(world).measure.pk]
+
+
+def _job(world: World) -> list:
+    from ..factories import import_job
+
+    outcome_world(world)
+    return [import_job(by=world.user("admin")).pk]
+
+
 # The district's data: everyone but `building`, whose own team sits below it.
 FOLLOWERS = signed_in(building=DENIED)
 # Its assessments: for `building` they do not exist.
 READERS = signed_in(building=MISSING)
 ON_THE_TEAM = only("district", "sts")
 RECORDERS = only("admin", "sts")
+# The whole state's dashboard: those who read the whole cascade.
+WHOLE_STATE = only("csso", "deputy", "smt", "sponsor", "admin")
 
 
 def _acting(*roles: str) -> dict:
@@ -60,7 +94,24 @@ def _acting(*roles: str) -> dict:
 
 
 ROWS: dict[str, Row] = {
-    "datasystem:index": page(signed_in()),
+    # The SMT's dashboard for the cabinet, sponsors and admins; the others' teams for them.
+    "datasystem:index": page(signed_in(), args=lambda w: (outcome_world(w), [])[1]),
+    "datasystem:detail": page(WHOLE_STATE, args=lambda w: (outcome_world(w), [])[1]),
+    "datasystem:chart-csv": page(WHOLE_STATE, args=_chart, crawl=False),
+    "datasystem:team-dashboard": page(FOLLOWERS, args=_district_dashboard),
+    # The state's detail page is crawled; a team's is the same template with other figures.
+    "datasystem:team-detail": page(FOLLOWERS, args=_district_dashboard, crawl=False),
+    "datasystem:team-chart-csv": page(FOLLOWERS, args=_district_chart, crawl=False),
+    # Measures are for everyone to read; admins define them and import their values.
+    "datasystem:measures": page(signed_in(), args=_measure_page),
+    "datasystem:measure-new": Row(get=only("admin")),
+    "datasystem:measure-edit": Row(get=only("admin"), args=_measure),
+    "datasystem:periods": Row(get=only("admin")),
+    "datasystem:outcome-import": Row(get=only("admin")),
+    "datasystem:import-job": page(only("admin"), args=_job),
+    # The fragment the job's page polls, and the rejected rows as CSV: not pages to crawl.
+    "datasystem:import-progress": page(only("admin"), args=_job, crawl=False),
+    "datasystem:import-rejected": page(only("admin"), args=_job, crawl=False),
     "datasystem:team": page(FOLLOWERS, args=_district),
     "datasystem:start": Row(get=ON_THE_TEAM, args=_district),
     "datasystem:administration": page(READERS, args=_in_progress),

@@ -1,0 +1,28 @@
+"""The data system's background work: thin wrappers around its services, each safe to run
+twice (an import is claimed in the database before it runs; deciding a table again that is
+up to date changes nothing)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), max_retries=3, retry_backoff=True)
+def import_outcomes(job_id: int) -> str:
+    """Import an outcome file the portal received (`services.import_start`)."""
+    from .models import ImportJob
+    from .outcome_import import run
+
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "no such import"
+    return run(job).status
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), max_retries=3, retry_backoff=True)
+def decide_tables() -> int:
+    """Decide again every outcome table that is out of date (the minimum cell size, a
+    measure's groups or the Transformation Zone changed)."""
+    from .outcome_tables import decide_stale
+
+    return decide_stale()
