@@ -63,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     inspect.add_argument("--scale", default="full")
 
+    job = commands.add_parser(
+        "job", help="(internal) time background work on DATABASE_URL with a real worker"
+    )
+    job.add_argument("key")
+    job.add_argument("--log-dir", default="bench-results/logs")
+
     args = parser.parse_args(argv)
     command = args.command
 
@@ -86,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         from .state import parse_scale
 
         print(json.dumps(inspect_state(scale=parse_scale(args.scale))))
+        return 0
+    if command == "job":
+        from pathlib import Path
+
+        from .jobs import run_job
+
+        print(json.dumps(run_job(args.key, log_dir=Path(args.log_dir).resolve())))
         return 0
     if command == "faults":
         from .faults import main as faults_main

@@ -68,9 +68,9 @@ def run_portal(args: list[str], *, database_url: str, **settings: str) -> str:
     return completed.stdout
 
 
-def run_bench_command(command: str, *args: str, database_url: str) -> Any:
+def run_bench_command(command: str, *args: str, database_url: str, **settings: str) -> Any:
     """A subcommand of `python -m bench` that prints its answer as JSON on its last line."""
-    output = run_portal(["-m", "bench", command, *args], database_url=database_url)
+    output = run_portal(["-m", "bench", command, *args], database_url=database_url, **settings)
     return json.loads(output.strip().splitlines()[-1])
 
 

@@ -80,18 +80,36 @@ def _ratio(value: float, base: float) -> float | None:
     return round(value / base, 2) if base else None
 
 
+def judge_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Background work against its own budget (seconds None: not measured, so missed)."""
+    seconds, budget = job.get("seconds"), job["budget_seconds"]
+    return {
+        **job,
+        "checks": {
+            "budget": {
+                "figure": seconds,
+                "bar": f"< {budget:g} s",
+                "met": seconds is not None and seconds < budget,
+            }
+        },
+    }
+
+
 def build_report(
     *,
     conditions: dict[str, Any],
     floors: dict[str, dict[str, Any]],
     pages: list[PageResult],
     load: dict[str, Any] | None,
+    jobs: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     rows = [judge_page(page, floors) for page in pages]
     judged_load = judge_load(load) if load is not None else None
+    judged_jobs = [judge_job(job) for job in jobs or []]
     checks = [check for row in rows for check in row["checks"].values()]
     if judged_load is not None:
         checks += list(judged_load["checks"].values())
+    checks += [check for job in judged_jobs for check in job["checks"].values()]
     missed = sum(not check["met"] for check in checks)
     return {
         "passed": missed == 0 and judged_load is not None,
@@ -108,6 +126,7 @@ def build_report(
         "floor": floors,
         "pages": rows,
         "load": judged_load,
+        "jobs": judged_jobs,
     }
 
 
@@ -183,6 +202,17 @@ def _load_line(load: dict[str, Any] | None) -> str:
     )
 
 
+def _job_line(job: dict[str, Any]) -> str:
+    check = job["checks"]["budget"]
+    if job["seconds"] is None:
+        return f"| {job['label']} | worker | | | | | | | | FAIL: {job['note']} |"
+    result = "pass" if check["met"] else "FAIL"
+    return (
+        f"| {job['label']} | worker | | {job['seconds']:,.1f} s {_mark(check)} *{check['bar']}* "
+        f"| | | | | | {result}: {job['note']} |"
+    )
+
+
 def _restarts(count: int) -> str:
     if not count:
         return ""
@@ -214,6 +244,7 @@ def markdown(report: dict[str, Any]) -> str:
         _floor_line(report["floor"]),
         *(_page_line(row) for row in report["pages"]),
         _load_line(report["load"]),
+        *(_job_line(job) for job in report.get("jobs", [])),
         "",
         f"{MET} meets its bar, {MISSED} misses it. Bars met: {summary['met']} of "
         f"{summary['checks']}; pages measured {summary['pages_measured']}, skipped "
