@@ -43,6 +43,7 @@ class DigestsConfig(AppConfig):
                 place="person",
                 badge=lambda request: getattr(request.user, "unread_notifications", 0),
                 badge_label="unread",
+                icon="bell",
             )
         )
         portal.settings_links.register(

@@ -50,6 +50,7 @@ def navigation(request) -> list[dict]:
                 "place": link.place,
                 "badge": link.badge(request) if link.badge else 0,
                 "badge_label": link.badge_label,
+                "icon": link.icon,
             }
         )
     return links

@@ -77,6 +77,9 @@ class NavLink:
     badge: Callable[[HttpRequest], int] | None = None
     # What the number counts, for screen readers ("unread").
     badge_label: str = ""
+    # Shown instead of the label (which screen readers still read): the name of an icon
+    # in templates/partials/icons/ ("bell"), for links beside the person's name.
+    icon: str = ""
 
 
 @dataclass(frozen=True)
