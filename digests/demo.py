@@ -55,11 +55,12 @@ def load(run: DemoRun) -> int:
 
 
 def describe() -> list[str]:
+    names = [p.username for p in _recipients()]
     return [
-        f"Digest: {Digest.objects.count()} months in the archive, sent to "
-        f"{', '.join(p.username for p in _recipients())}; last month's and the first "
-        "notifications and reminders come from the scheduler's first tick, after the load "
-        "(its emails printed above without a broker, by `make worker` with one).",
+        f"Digest: {Digest.objects.count()} months in the archive, for {', '.join(names)}; "
+        "last month's is built and sent by the scheduler's first tick.",
+        "Notifications and reminders: derived by that tick, which runs after the load: here, "
+        "printing its emails above (no REDIS_URL), or in `make worker` (with REDIS_URL).",
     ]
 
 

@@ -112,7 +112,11 @@ def _figure(label: str, value: Any, note: str = "", *, first: bool = False) -> d
 
 
 def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
+    """The median to a tenth, shown without a trailing .0."""
+    if not values:
+        return None
+    value = round(statistics.median(values), 1)
+    return int(value) if value == int(value) else value
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,12 @@ def shared_with_smt(period: Period) -> dict[str, Any]:
     flagged = TeamUpdate.objects.for_smt_attention().filter(
         occurred_on__gte=period.start, occurred_on__lt=period.end
     )
-    flagged_count = flagged.count()
+    counts = flagged.aggregate(
+        all=Count("pk"),
+        successes=Count("pk", filter=~Q(successes="")),
+        challenges=Count("pk", filter=~Q(adaptive_challenges="")),
+    )
+    flagged_count = counts["all"]
     newest = list(
         flagged.select_related("team")
         .only("occurred_on", "summary", "successes", "adaptive_challenges", "team__name")
@@ -158,22 +167,23 @@ def shared_with_smt(period: Period) -> dict[str, Any]:
         for u in newest
         if u.adaptive_challenges.strip()
     ]
-    shared_successes = sum(1 for s in shared if s.kind == "success")
-    shared_challenges = len(shared) - shared_successes
+    # Successes and challenges: those an STS or sponsor brought to the SMT, and those written
+    # in the updates flagged for its attention.
+    success_count = sum(1 for s in shared if s.kind == "success") + counts["successes"]
+    challenge_count = sum(1 for s in shared if s.kind == "challenge") + counts["challenges"]
     return {
         "figures": [
             _figure("Updates flagged for the SMT", flagged_count, first=True),
-            _figure("Successes shared", shared_successes),
-            _figure("Adaptive challenges shared", shared_challenges),
+            _figure("Successes", success_count),
+            _figure("Adaptive challenges", challenge_count),
         ],
-        "achieved": [f"{shared_successes} success{'es' * (shared_successes != 1)} shared"]
-        if shared_successes
+        "achieved": [f"{success_count} success{'es' * (success_count != 1)} shared with the SMT"]
+        if success_count
         else [],
         "attention": [
-            f"{shared_challenges} adaptive challenge{'s' * (shared_challenges != 1)} "
-            "brought to the SMT"
+            f"{challenge_count} adaptive challenge{'s' * (challenge_count != 1)} brought to the SMT"
         ]
-        if shared_challenges
+        if challenge_count
         else [],
         "successes": successes[:SHOWN],
         "challenges": challenges[:SHOWN],

@@ -216,13 +216,13 @@ def barriers_waiting(tick: Tick) -> Iterable[Occasion]:
     )
     keepers = tick.keepers({b.holder_id for b in waiting})
     for barrier in waiting:
-        days = (tick.now - barrier.moved_at).days
+        since = timezone.localtime(barrier.moved_at).date()
         for person in keepers[barrier.holder_id]:
             yield Occasion(
                 person,
                 "barrier_waiting",
                 f"barrier-waiting:{barrier.pk}:{barrier.moved_at:%Y%m%d%H%M%S}",
-                f"Waiting {days} days with {barrier.holder}: {barrier.title}",
+                f"Waiting with {barrier.holder} since {_day(since)}: {barrier.title}",
                 barrier.get_absolute_url(),
                 f"The agency's target is {tick.settings.barrier_wait_days} days at one level: "
                 "answer it, or pass it up with what you know.",
