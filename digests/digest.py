@@ -32,11 +32,13 @@ from meetings.models import (
     BarrierMove,
     BarrierStage,
     Decision,
+    Holiday,
     MoveKind,
     SharedWithSmt,
     SupportRequest,
     SystemicChange,
 )
+from meetings.selectors import working_days
 from teams.models import Team, TeamUpdate, today
 from teams.sponsor_rule import sponsor_rule
 
@@ -500,11 +502,18 @@ def support(period: Period) -> dict[str, Any]:
         by_sponsor.setdefault(str(request.sponsor), []).append(request.first_response_days)
     all_days = [d for days in by_sponsor.values() for d in days]
     target = ReminderSettings.current().support_target_days
-    waiting = SupportRequest.objects.filter(
-        asked_at__lt=period.until - timedelta(days=target),
-        closed_at__isnull=True,
-    ).filter(Q(first_answered_at__isnull=True) | Q(first_answered_at__gte=period.until))
-    waiting_count = waiting.count()
+    # Unanswered at the month's end after more working days than the target.
+    end = min(period.until, timezone.now())
+    unanswered = SupportRequest.objects.filter(asked_at__lt=end).filter(
+        Q(first_answered_at__isnull=True) | Q(first_answered_at__gte=end),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end),
+    )
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    waiting_count = sum(
+        1
+        for asked in unanswered.values_list("asked_at", flat=True)
+        if working_days(asked, end, holidays) > target
+    )
     slow = [name for name, days in by_sponsor.items() if _median(days) > target]
     attention = []
     if slow:

@@ -157,8 +157,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # Occasion first: a tick asks which of its occasions are written already.
             models.UniqueConstraint(
-                fields=["recipient", "occasion"], name="one_notification_per_occasion"
+                fields=["occasion", "recipient"], name="one_notification_per_occasion"
             )
         ]
         indexes = [

@@ -24,10 +24,8 @@ def _month(w):
 
 PAGES = [
     ("district", lambda w: reverse("digests:notifications")),
-    ("csso", lambda w: reverse("digests:notifications") + "?page=2"),
     ("sts", lambda w: reverse("digests:preferences")),
     ("csso", lambda w: reverse("digests:archive")),
-    ("smt", lambda w: reverse("digests:archive")),
     ("csso", lambda w: reverse("digests:digest", args=[_month(w).year, _month(w).month])),
     ("csso", lambda w: reverse("digests:recipients")),
     ("admin", lambda w: reverse("digests:settings")),

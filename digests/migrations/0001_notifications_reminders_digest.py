@@ -249,6 +249,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='notification',
-            constraint=models.UniqueConstraint(fields=('recipient', 'occasion'), name='one_notification_per_occasion'),
+            constraint=models.UniqueConstraint(fields=('occasion', 'recipient'), name='one_notification_per_occasion'),
         ),
     ]
