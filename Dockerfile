@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 portal
+# WeasyPrint lays out the digest's PDF with Pango; a font for it to use.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY pyproject.toml README.md ./
 COPY smt_portal ./smt_portal
@@ -14,6 +18,7 @@ COPY teams ./teams
 COPY meetings ./meetings
 COPY initiatives ./initiatives
 COPY datasystem ./datasystem
+COPY digests ./digests
 RUN pip install --no-cache-dir .
 
 COPY manage.py ./

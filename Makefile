@@ -25,14 +25,15 @@ install: $(STAMP) $(SECRET)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The links in the demo's emails point at the port served.
 demo: migrate
-	DEMO_PORT=$(PORT) $(PY) manage.py load_demo
+	DEMO_PORT=$(PORT) PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py load_demo
 
 # Serves the demo on http://127.0.0.1:$(PORT) (plain http on this machine only);
 # `make run PORT=8001` when 8000 is taken.
 run: demo
 	@DJANGO_HTTPS=0 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_HTTPS=0 DEMO_PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_HTTPS=0 DEMO_PORT=$(PORT) PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint
 	$(PY) -m pytest
@@ -61,12 +62,15 @@ bench: install
 faults: install
 	$(PY) -m bench faults $(if $(FAULTS_FORCE),--force)
 
-# With REDIS_URL set: the real Celery worker and scheduler.
+# With REDIS_URL set: the real Celery worker and scheduler (beat reads the schedule from
+# the database: digests/schedule.py). Emails go through DJANGO_EMAIL_BACKEND (the console).
 worker: install
-	$(VENV)/bin/celery -A smt_portal worker --loglevel=info
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without a broker, tasks run inline in the web process."; exit 2; }
+	PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/celery -A smt_portal worker --loglevel=info
 
 beat: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for beat to send tasks to the worker."; exit 2; }
 	$(VENV)/bin/celery -A smt_portal beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts bench-results
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache test-artifacts bench-results sent-mail

@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     job.add_argument("--part", required=True)
     job.add_argument("--job", required=True)
 
+    worker_job = commands.add_parser(
+        "worker-job", help="(internal) time background work on DATABASE_URL with a real worker"
+    )
+    worker_job.add_argument("key")
+    worker_job.add_argument("--log-dir", default="bench-results/logs")
+
     args = parser.parse_args(argv)
     command = args.command
 
@@ -99,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         from .state import parse_scale
 
         print(json.dumps(run_job(part=args.part, job=args.job, scale=parse_scale(args.scale))))
+        return 0
+    if command == "worker-job":
+        from pathlib import Path
+
+        from .worker_jobs import run_job as run_worker_job
+
+        print(json.dumps(run_worker_job(args.key, log_dir=Path(args.log_dir).resolve())))
         return 0
     if command == "faults":
         from .faults import main as faults_main

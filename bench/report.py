@@ -80,6 +80,21 @@ def _ratio(value: float, base: float) -> float | None:
     return round(value / base, 2) if base else None
 
 
+def judge_worker_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Background work against its own budget (seconds None: not measured, so missed)."""
+    seconds, budget = job.get("seconds"), job["budget_seconds"]
+    return {
+        **job,
+        "checks": {
+            "budget": {
+                "figure": seconds,
+                "bar": f"< {budget:g} s",
+                "met": seconds is not None and seconds < budget,
+            }
+        },
+    }
+
+
 def build_report(
     *,
     conditions: dict[str, Any],
@@ -87,13 +102,16 @@ def build_report(
     pages: list[PageResult],
     load: dict[str, Any] | None,
     jobs: list[dict[str, Any]] = (),
+    worker_jobs: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     rows = [judge_page(page, floors) for page in pages]
     judged_load = judge_load(load) if load is not None else None
+    judged_workers = [judge_worker_job(job) for job in worker_jobs or []]
     checks = [check for row in rows for check in row["checks"].values()]
     if judged_load is not None:
         checks += list(judged_load["checks"].values())
     checks += [check for job in jobs for check in job["checks"].values()]
+    checks += [check for job in judged_workers for check in job["checks"].values()]
     missed = sum(not check["met"] for check in checks)
     return {
         "passed": missed == 0 and judged_load is not None,
@@ -111,6 +129,7 @@ def build_report(
         "pages": rows,
         "load": judged_load,
         "jobs": list(jobs),
+        "worker_jobs": judged_workers,
     }
 
 
@@ -201,6 +220,18 @@ def _job_line(job: dict[str, Any]) -> str:
     )
 
 
+def _worker_job_line(job: dict[str, Any]) -> str:
+    """Background work timed with a real worker: its time against its budget."""
+    check = job["checks"]["budget"]
+    if job["seconds"] is None:
+        return f"| {job['label']} | worker | | | | | | | | FAIL: {job['note']} |"
+    result = "pass" if check["met"] else "FAIL"
+    return (
+        f"| {job['label']} | worker | | {job['seconds']:,.1f} s {_mark(check)} *{check['bar']}* "
+        f"| | | | | | {result}: {job['note']} |"
+    )
+
+
 def _restarts(count: int) -> str:
     if not count:
         return ""
@@ -233,6 +264,7 @@ def markdown(report: dict[str, Any]) -> str:
         *(_page_line(row) for row in report["pages"]),
         _load_line(report["load"]),
         *(_job_line(job) for job in report.get("jobs", [])),
+        *(_worker_job_line(job) for job in report.get("worker_jobs", [])),
         "",
         f"{MET} meets its bar, {MISSED} misses it. Bars met: {summary['met']} of "
         f"{summary['checks']}; pages measured {summary['pages_measured']}, skipped "

@@ -43,6 +43,9 @@ urlpatterns = [
     path("initiatives/", include("initiatives.urls")),
     path("data/", include("datasystem.urls")),
     path("settings/", include("teams.settings_urls")),
+    # The notification centre (/notifications/), the digest (/digests/) and the reminders'
+    # settings (/settings/notifications/).
+    path("", include("digests.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,9 @@ def portal_context(request) -> dict:
     context = {"agency": Agency.current()}
     if user is None or not user.is_authenticated:
         return context
-    context["nav_links"] = navigation(request)
+    links = navigation(request)
+    context["nav_links"] = [link for link in links if link["place"] == "main"]
+    context["person_links"] = [link for link in links if link["place"] == "person"]
     if rules.has_perm("teams.see_sponsor_rule_warning", user):
         rule = current_sponsor_rule()
         context["sponsor_rule_broken"] = not rule.holds
@@ -40,5 +42,15 @@ def navigation(request) -> list[dict]:
             any(path.startswith(prefix) for prefix in link.prefixes)
             and not any(path.startswith(prefix) for prefix in link.excludes)
         )
-        links.append({"label": link.label, "url": url, "current": current})
+        links.append(
+            {
+                "label": link.label,
+                "url": url,
+                "current": current,
+                "place": link.place,
+                "badge": link.badge(request) if link.badge else 0,
+                "badge_label": link.badge_label,
+                "icon": link.icon,
+            }
+        )
     return links

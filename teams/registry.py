@@ -70,6 +70,16 @@ class NavLink:
     # A permission from a rules.py the person must hold to see the link.
     perm: str = ""
     excludes: tuple[str, ...] = ()
+    # "main" (the menu) or "person" (beside the person's name, like their own inbox).
+    place: str = "main"
+    # A number shown on the link (unread notifications), read without a query of its own:
+    # from the signed-in person (see PersonFigure), or 0 for none.
+    badge: Callable[[HttpRequest], int] | None = None
+    # What the number counts, for screen readers ("unread").
+    badge_label: str = ""
+    # Shown instead of the label (which screen readers still read): the name of an icon
+    # in templates/partials/icons/ ("bell"), for links beside the person's name.
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,45 @@ class BenchPart:
 
 
 @dataclass(frozen=True)
+class PersonFigure:
+    """A figure about the signed-in person that every page shows (an unread count),
+    annotated onto the query that loads them for the request (`teams.backends`), so it
+    costs no query of its own. `expression` returns an expression for the person at
+    OuterRef("pk"); the figure is the user object's attribute `key`."""
+
+    key: str
+    expression: Callable[[], models.Expression]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SettingsLink:
+    """A section of the portal's own settings pages (/settings/) that a higher app keeps."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """Background work `make bench` times on the benchmark state against a budget, with a
+    real Celery worker (the monthly digest: QUALITY.md). It runs inside `python -m bench job
+    KEY`, pointed at the benchmark state's database with a worker of its own: `prepare()`
+    undoes what an earlier run did, `start()` enqueues the work, and `progress()` returns
+    (done, what it says) and is asked until done."""
+
+    key: str
+    label: str
+    budget_seconds: float
+    prepare: Callable[[], None]
+    start: Callable[[], None]
+    progress: Callable[[], tuple[bool, str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class TeamActivity:
     """Something a team does that shows it is alive (an update, a meeting held).
 
@@ -158,6 +207,13 @@ class Registries:
     bench_parts: Registry[BenchPart] = field(default_factory=lambda: Registry("bench part"))
     team_activity: Registry[TeamActivity] = field(default_factory=lambda: Registry("team activity"))
     team_links: Registry[TeamLink] = field(default_factory=lambda: Registry("team link"))
+    person_figures: Registry[PersonFigure] = field(
+        default_factory=lambda: Registry("person figure")
+    )
+    settings_links: Registry[SettingsLink] = field(
+        default_factory=lambda: Registry("settings link")
+    )
+    worker_jobs: Registry[WorkerJob] = field(default_factory=lambda: Registry("worker job"))
 
 
 portal = Registries()

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from bench.cache import ensure_demo_state
 from bench.load import LoadPlan
 from bench.measure import Pace, get
-from bench.portal import served, stop
+from bench.portal import redis_for_the_bench, served, stop
 from bench.run import BenchOptions, run_bench
 from bench.state import TINY
 from smt_portal.middleware import QUERY_COUNT_HEADER
@@ -129,6 +129,19 @@ def test_the_report_has_the_outcome_import_measured_and_the_state_left_as_it_was
     # The import ran in a transaction undone afterwards: the state has no new period.
     assert "OutcomeValue" in json.dumps(report["conditions"]["state_rows"]["bench"])
     assert "outcome CSV import" in (output / "latest.md").read_text()
+
+
+@needs_postgresql
+def test_the_report_times_the_monthly_digest_with_a_real_worker(tiny_report):
+    report, output, _ = tiny_report
+    (job,) = [job for job in report["worker_jobs"] if job["key"] == "digest"]
+    assert job["budget_seconds"] == 60
+    if redis_for_the_bench() is None:
+        assert job["seconds"] is None and "Redis" in job["note"]
+        return
+    assert job["seconds"] is not None and job["checks"]["budget"]["met"], job
+    assert "recipients sent their digest" in job["note"]
+    assert "| The monthly digest for the whole state" in (output / "latest.md").read_text()
 
 
 # Rule 3: a linking member sits on the team above (the cabinet sits on the SMT by role).

@@ -273,6 +273,40 @@ class TestLakeland:
             )
             assert news, username
 
+    def test_the_scheduler_s_first_tick_tells_the_demo_logins_what_is_due(self, lakeland):
+        from digests.models import Notification
+        from digests.services import notifications_derive
+
+        assert notifications_derive() > 0
+        mine = Notification.objects.filter(recipient__username="sponsor")
+        # The sponsor's overdue action item, and the SMT's barriers waiting too long.
+        assert mine.filter(kind="action_overdue").exists()
+        assert Notification.objects.filter(kind="barrier_waiting", recipient__username="csso")
+        # The late support request: to its sponsor, then the CSSO's office.
+        late = Notification.objects.filter(kind="support_late")
+        assert late.filter(occasion__startswith="support-late:").exists()
+        assert late.filter(occasion__startswith="support-late-office:", recipient__username="csso")
+        assert notifications_derive() == 0
+
+    def test_last_months_digest_tells_the_demos_story(self, lakeland):
+        from digests.digest import build_content, month_of, previous_month
+        from digests.models import Digest, DigestRecipient
+
+        # The archive's history, and the recipient the CSSO added.
+        assert Digest.objects.count() == 2
+        assert DigestRecipient.objects.get().person.username == "sponsor"
+        content = build_content(previous_month(month_of(today())))
+        figures = {figure["label"]: figure["value"] for figure in content["figures"]}
+        sections = {section["key"]: section for section in content["sections"]}
+        assert figures["Sponsor rule"] == "Holds"
+        assert figures["Updates flagged for the SMT"] > 0
+        assert figures["Barriers raised"] > 0 and figures["Waiting with the SMT"] > 0
+        assert sections["stages"]["zone"]["teams"] == 17
+        assert {s["name"] for s in sections["sponsor_rule"]["sponsors"]} == {
+            str(p) for p in User.objects.sponsors()
+        }
+        assert any("waiting with the SMT" in line for line in content["attention"])
+
 
 def test_the_demo_is_decided_by_its_seed_not_by_chance():
     first, second = Plan(), Plan()

@@ -12,6 +12,14 @@ def may(perm: str, user, obj=None) -> bool:
     return rules.has_perm(perm, user, obj)
 
 
+@register.simple_tag
+def settings_links() -> list:
+    """The settings sections higher apps keep (teams.registry.SettingsLink), in order."""
+    from ..registry import portal
+
+    return list(portal.settings_links)
+
+
 @register.filter
 def in_words(duration: timedelta | None) -> str:
     """A duration as people say it: "30 minutes", "1 hour and 30 minutes", "2 days"."""

@@ -1,0 +1,25 @@
+"""A month's digest as a PDF, with WeasyPrint: the same sections as the page, laid out for
+paper by print CSS, with no request to the portal (fonts are the system's)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from teams.models import Agency
+
+from .models import Digest
+
+
+def digest_document(digest: Digest):
+    """The digest laid out in pages (a WeasyPrint document: `.pages`, `.write_pdf()`)."""
+    from weasyprint import HTML  # imported on use: it loads Pango, which pages never need
+
+    html = render_to_string(
+        "digests/digest_pdf.html",
+        {"digest": digest, "content": digest.content, "agency": Agency.current()},
+    )
+    return HTML(string=html).render()
+
+
+def digest_pdf(digest: Digest) -> bytes:
+    return digest_document(digest).write_pdf()
