@@ -43,9 +43,10 @@ from teams.models import Team, TeamUpdate, today
 from teams.sponsor_rule import sponsor_rule
 
 from .models import ReminderSettings
+from .outcomes import zone_progress
 
 # The digest's shape: bumped when sections change, so a page knows what it reads.
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
 # How many of a list the digest shows; the counts say how many there were.
 SHOWN = 8
 
@@ -676,7 +677,7 @@ def sponsor_rule_status(period: Period) -> dict[str, Any]:
 SECTIONS: list[Section] = [
     Section("shared", "Successes and adaptive challenges shared with the SMT", shared_with_smt),
     Section("stages", "Stages of implementation and the Transformation Zone", stages),
-    # Issue 18's outcome data joins here: Section("outcomes", ..., outcomes.zone_progress).
+    Section("outcomes", "Outcomes in the Transformation Zone", zone_progress),
     Section("assessments", "Capacity and fidelity results", assessments),
     Section("barriers", "Barriers and systemic change", barriers),
     Section("support", "Sponsor support to the STSs", support),

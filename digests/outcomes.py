@@ -1,17 +1,16 @@
 """The digest's section on outcomes: the Transformation Zone's progress against the rest of
 the state, each value through the data system's one suppression function.
 
-Outcome values (per unit, period and student group, with the number of students behind
-each) come with the data system's outcome data. Until it is there, this section is not in
-the digest's list (`digests.digest.SECTIONS`); when it is, the data system offers a reader
-of the Zone's and the rest's values (`OutcomeRow`s: the same measures summed over the
-Zone's units, over the others, and over the state) and the section joins the list:
+`zone_progress` is the section in the digest's list (`digests.digest.SECTIONS`): for each
+measure, the two latest school years begun by the month's end, the Zone and the rest of the
+state for all students, as the data system decided them with each table
+(`datasystem.outcome_tables`: `suppress`, kept with the table) and read through
+`suppression.shown`, which judges the count again. A table decided with another minimum
+or before the Zone changed shows nothing until it is decided again. `outcome_progress`
+does the same from rows given to it, deciding with `shown_table` itself.
 
-    Section("outcomes", "Outcomes in the Transformation Zone", outcome_progress)
-
-between "stages" and "assessments", with `rows` read by that selector. Nothing here
-prints a value `shown_table` hid: a hidden value reads "fewer than N" or "*", and a change
-is given only between two shown values.
+Nothing here prints a hidden value: it reads "fewer than N" or "*", and a change is given
+only between two shown values.
 """
 
 from __future__ import annotations
@@ -97,4 +96,72 @@ def outcome_progress(
         "achieved": [],
         "attention": [],
         "rows": out,
+    }
+
+
+def zone_progress(period) -> dict[str, Any]:
+    """The Zone's outcomes against the rest of the state, from the decided tables."""
+    from datasystem.models import Measure, OutcomeTable
+    from datasystem.outcome_tables import aggregates_current, current_zone_key
+    from datasystem.suppression import minimum_cell_size, shown, withheld
+
+    minimum, zone_key = minimum_cell_size(), current_zone_key()
+    totals = {
+        m.pk: next((g.pk for g in m.groups.all() if g.is_total), None)
+        for m in Measure.objects.prefetch_related("groups")
+    }
+    tables = (
+        OutcomeTable.objects.filter(period__starts_on__lt=period.end)
+        .select_related("measure", "period")
+        .order_by("measure__position", "measure__name", "-period__starts_on")
+    )
+    latest: dict[int, list] = defaultdict(list)
+    for table in tables:
+        if len(latest[table.measure_id]) < 2:
+            latest[table.measure_id].append(table)
+
+    def side_of(table, side, total):
+        if table is None or total is None:
+            return None
+        if not aggregates_current(table, minimum, zone_key):
+            return withheld(minimum)
+        value, students, hidden = table.aggregates.get(str(total), {}).get(side, [None, None, ""])
+        return shown(None if value is None else Decimal(value), students, hidden, minimum)
+
+    rows = []
+    for pairs in latest.values():
+        now_table = pairs[0]
+        then_table = pairs[1] if len(pairs) > 1 else None
+        total = totals.get(now_table.measure_id)
+        for side, label in (("zone", "The Zone"), ("rest", "The rest of the state")):
+            now, then = side_of(now_table, side, total), side_of(then_table, side, total)
+            change = None
+            if now and then and not now.is_hidden and not then.is_hidden:
+                change = round(float(now.value) - float(then.value), 1)
+            rows.append(
+                {
+                    "measure": now_table.measure.name,
+                    "side": label,
+                    "period": now_table.period.label,
+                    "value": _shown(now) if now else None,
+                    "students": now.count if now and not now.is_hidden else None,
+                    "change": change,
+                    "hidden": bool(now and now.is_hidden),
+                    "explanation": now.explanation if now and now.is_hidden else "",
+                    # Down is the good way for some measures (chronic absence).
+                    "improved": change is not None
+                    and (change < 0 if now_table.measure.good_direction == "down" else change > 0),
+                }
+            )
+    from .digest import _figure
+
+    gained = [r for r in rows if r["side"] == "The Zone" and r["improved"]]
+    return {
+        "figures": [
+            _figure("Outcome measures reported", len(latest)),
+            _figure("Measures the Zone improved on", len(gained) if latest else "–"),
+        ],
+        "achieved": [f"The Zone improved on {r['measure'].lower()}" for r in gained],
+        "attention": [],
+        "rows": rows,
     }

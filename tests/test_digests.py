@@ -313,3 +313,22 @@ def test_each_scheduled_task_run_twice_does_nothing_new_the_second_time(
     assert (len(mail.outbox), Notification.objects.count(), DigestDelivery.objects.count()) == first
     if task is tasks.run_monthly_digest:
         assert first[2] == 2 and len(mail.outbox) == 2
+
+
+def test_the_digest_gives_the_zones_outcomes_as_the_data_system_decided_them(world, settings):
+    from digests.digest import Period
+    from digests.outcomes import zone_progress
+
+    from .outcome_world import outcome_world
+
+    outcome_world(world)
+    rows = {r["side"]: r for r in zone_progress(Period(month_of(today())))["rows"]}
+    zone, rest = rows["The Zone"], rows["The rest of the state"]
+    assert (zone["value"], zone["students"], zone["hidden"]) == ("61", 120, False)
+    assert (rest["value"], rest["students"]) == ("51.6", 290)
+    assert zone["period"] == "School year 2025-26"
+    # With a larger minimum the tables wait to be decided again: nothing of them shows.
+    settings.PORTAL_MINIMUM_CELL_SIZE = 200
+    rows = {r["side"]: r for r in zone_progress(Period(month_of(today())))["rows"]}
+    assert rows["The Zone"]["hidden"] and rows["The Zone"]["value"] == "*"
+    assert rows["The Zone"]["students"] is None and rows["The Zone"]["change"] is None
