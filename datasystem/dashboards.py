@@ -57,7 +57,14 @@ from .models import (
     Section,
     TrainingEvent,
 )
-from .outcome_tables import REST, ZONE, aggregates_current, current_zone_key, is_current
+from .outcome_tables import (
+    REST,
+    ZONE,
+    aggregates_current,
+    current_zone_key,
+    in_zone_today,
+    is_current,
+)
 from .selectors import section_sums
 from .suppression import COMPLEMENTARY, SMALL, Shown, minimum_cell_size, shown, withheld
 
@@ -96,15 +103,11 @@ class Scope:
         return Q() if self.is_state else below(self.team.pk, prefix)
 
 
-def in_zone(prefix: str = "") -> Q:
-    day = today()
-    return Q(**{f"{prefix}zone_entered_on__lte": day}) & (
-        Q(**{f"{prefix}zone_left_on__isnull": True}) | Q(**{f"{prefix}zone_left_on__gt": day})
-    )
-
-
 def zone_flag(prefix: str = ""):
-    return Case(When(in_zone(prefix), then=Value(True)), default=Value(False), output_field=Flag())
+    """Whether the team is in the Transformation Zone today, as a column to group by."""
+    return Case(
+        When(in_zone_today(prefix), then=Value(True)), default=Value(False), output_field=Flag()
+    )
 
 
 def newest_changes(*models) -> tuple[int, ...]:
