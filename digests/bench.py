@@ -22,6 +22,7 @@ from teams.registry import BenchPart, WorkerJob
 from .digest import build_content, month_of, next_month, previous_month
 from .kinds import KINDS, Delivery
 from .models import Digest, DigestDelivery, DigestRecipient, Notification
+from .selectors import digest_due_month, digest_recipients, first_working_day
 
 # Per demo login: a notification every few hours over three months, the newest unread.
 NOTIFICATIONS_PER_LOGIN = 600
@@ -31,8 +32,6 @@ ARCHIVE_MONTHS = 12
 
 def build(state: Any) -> None:
     from teams.demo import DEMO_USERNAMES
-
-    from .services import digest_recipients, first_working_day
 
     logins = dict(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", "pk"))
     kinds = [kind for kind in KINDS if kind != "digest_ready"]
@@ -116,15 +115,9 @@ BENCH_PART = BenchPart("digests", build=build, pages=pages, order=90)
 # --- The timed job: the monthly digest with a real worker ------------------------------------
 
 
-def _due_month():
-    from .services import digest_due_month
-
-    return digest_due_month()
-
-
 def prepare() -> None:
     """Forget the due month's digest and its deliveries, so the run builds and sends it."""
-    Digest.objects.filter(month=_due_month()).delete()
+    Digest.objects.filter(month=digest_due_month()).delete()
 
 
 def start() -> None:
@@ -134,9 +127,7 @@ def start() -> None:
 
 
 def progress() -> tuple[bool, str]:
-    from .services import digest_recipients
-
-    digest = Digest.objects.filter(month=_due_month()).first()
+    digest = Digest.objects.filter(month=digest_due_month()).first()
     if digest is None:
         return False, "being built"
     wanted = len(digest_recipients())

@@ -21,10 +21,10 @@ from teams.registry import DemoPart
 
 from .digest import build_content, month_of, next_month, previous_month
 from .models import Digest, DigestDelivery, DigestRecipient
+from .selectors import digest_recipients, first_working_day
 
 
 def load(run: DemoRun) -> int:
-    from .services import digest_recipients, first_working_day
     from .tasks import derive_notifications, enqueue, run_monthly_digest
 
     rows = 0
@@ -65,8 +65,6 @@ def describe() -> list[str]:
 
 
 def _recipients() -> list[User]:
-    from .services import digest_recipients
-
     return digest_recipients()
 
 

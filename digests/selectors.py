@@ -1,14 +1,19 @@
-"""Reads: a person's notifications and preferences, the digest's archive and recipients,
-and how the scheduled work stands."""
+"""Reads: a person's notifications and preferences, the digest's archive, recipients and
+due month, and how the scheduled work stands."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_celery_beat.models import PeriodicTask
 
-from teams.models import User
+from meetings.models import Holiday
+from teams.models import APPOINTING_ROLES, User, today
 
+from .digest import month_of, next_month, previous_month
 from .kinds import KINDS
 from .models import (
     MAX_EMAIL_ATTEMPTS,
@@ -16,10 +21,63 @@ from .models import (
     DigestDelivery,
     DigestRecipient,
     Notification,
+    Preference,
     TaskRun,
 )
 from .schedule import SCHEDULE
-from .services import deliveries_for, digest_recipients
+
+
+def deliveries_for(person_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+    """How each kind reaches each person: their choice, else their role's default. Two
+    queries whatever the number of people."""
+    person_ids = set(person_ids)
+    cabinet = set(User.objects.smt_members().filter(pk__in=person_ids).values_list("pk", flat=True))
+    chosen = {
+        (person, kind): delivery
+        for person, kind, delivery in Preference.objects.filter(person__in=person_ids).values_list(
+            "person_id", "kind", "delivery"
+        )
+    }
+    return {
+        (person, key): chosen.get((person, key), kind.default_for(cabinet=person in cabinet))
+        for person in person_ids
+        for key, kind in KINDS.items()
+    }
+
+
+def first_working_day(month: date) -> date:
+    """The month's first day that is neither a weekend nor one of the agency's holidays."""
+    holidays = set(
+        Holiday.objects.filter(day__gte=month, day__lt=next_month(month)).values_list(
+            "day", flat=True
+        )
+    )
+    day = month_of(month)
+    while day.weekday() >= 5 or day in holidays:
+        day += timedelta(days=1)
+    return day
+
+
+def digest_due_month(day: date | None = None) -> date:
+    """The month whose digest is due: last month, from this month's first working day on;
+    before it, the month before (whose digest was due a month ago)."""
+    day = day or today()
+    this = month_of(day)
+    if day >= first_working_day(this):
+        return previous_month(this)
+    return previous_month(previous_month(this))
+
+
+def digest_recipients(day: date | None = None) -> list[User]:
+    """The CSSO and the Deputies, and whoever the CSSO added: still with the agency."""
+    day = day or today()
+    office = User.objects.holding(*APPOINTING_ROLES, day=day).values("pk")
+    added = DigestRecipient.objects.values("person_id")
+    return list(
+        User.objects.filter(Q(pk__in=office) | Q(pk__in=added), is_active=True)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def unread_count():

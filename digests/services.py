@@ -13,7 +13,6 @@ again later, a bounded number of times, without stopping the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,12 +22,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Holiday
-from teams.models import APPOINTING_ROLES, User, today
+from teams.models import User, today
 from teams.rules import require
 
 from . import mail
-from .digest import build_content, month_of, next_month, previous_month
+from .digest import build_content, month_of
 from .kinds import KINDS, Delivery
 from .models import (
     MAX_EMAIL_ATTEMPTS,
@@ -41,26 +39,10 @@ from .models import (
     Roundup,
 )
 from .occasions import Occasion, Tick, derive
+from .pdf import paper_css
+from .selectors import deliveries_for, digest_due_month, digest_recipients
 
 # --- Preferences ----------------------------------------------------------------------------
-
-
-def deliveries_for(person_ids: Iterable[int]) -> dict[tuple[int, str], str]:
-    """How each kind reaches each person: their choice, else their role's default. Two
-    queries whatever the number of people."""
-    person_ids = set(person_ids)
-    cabinet = set(User.objects.smt_members().filter(pk__in=person_ids).values_list("pk", flat=True))
-    chosen = {
-        (person, kind): delivery
-        for person, kind, delivery in Preference.objects.filter(person__in=person_ids).values_list(
-            "person_id", "kind", "delivery"
-        )
-    }
-    return {
-        (person, key): chosen.get((person, key), kind.default_for(cabinet=person in cabinet))
-        for person in person_ids
-        for key, kind in KINDS.items()
-    }
 
 
 @transaction.atomic
@@ -300,40 +282,6 @@ def roundup_send(*, person_id: int, week: date, now: datetime) -> str:
 # --- The monthly digest ------------------------------------------------------------------------
 
 
-def first_working_day(month: date) -> date:
-    holidays = set(
-        Holiday.objects.filter(day__gte=month, day__lt=next_month(month)).values_list(
-            "day", flat=True
-        )
-    )
-    day = month_of(month)
-    while day.weekday() >= 5 or day in holidays:
-        day += timedelta(days=1)
-    return day
-
-
-def digest_due_month(day: date | None = None) -> date:
-    """The month whose digest is due: last month, from this month's first working day on;
-    before it, the month before (whose digest was due a month ago)."""
-    day = day or today()
-    this = month_of(day)
-    if day >= first_working_day(this):
-        return previous_month(this)
-    return previous_month(previous_month(this))
-
-
-def digest_recipients(day: date | None = None) -> list[User]:
-    """The CSSO and the Deputies, and whoever the CSSO added: still with the agency."""
-    day = day or today()
-    office = User.objects.holding(*APPOINTING_ROLES, day=day).values("pk")
-    added = DigestRecipient.objects.values("person_id")
-    return list(
-        User.objects.filter(Q(pk__in=office) | Q(pk__in=added), is_active=True)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
 def digest_for(month: date) -> Digest:
     """The month's digest, built the first time it is asked for. The build only reads; the
     month is unique, so two workers building at once keep one."""
@@ -406,6 +354,7 @@ def digest_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
             context={
                 "digest": digest,
                 "content": digest.content,
+                "paper_css": paper_css().read_text(),
                 "url": mail.absolute(digest.get_absolute_url()),
                 "pdf_url": mail.absolute(
                     reverse("digests:digest-pdf", args=[digest.month.year, digest.month.month])

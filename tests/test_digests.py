@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from datasystem.suppression import Cell, shown_table
-from digests import services, tasks
+from digests import selectors, services, tasks
 from digests.digest import SECTIONS, build_content, month_of, previous_month
 from digests.models import Digest, DigestDelivery, DigestRecipient, Notification
 from digests.outcomes import OutcomeRow, outcome_progress
@@ -45,16 +45,16 @@ def sent_to() -> list[str]:
 
 
 def test_the_first_working_day_skips_weekends_and_the_agencys_holidays():
-    assert services.first_working_day(date(2026, 11, 1)) == date(2026, 11, 2)  # a Sunday
+    assert selectors.first_working_day(date(2026, 11, 1)) == date(2026, 11, 2)  # a Sunday
     Holiday.objects.create(day=date(2027, 1, 1), name="New Year's Day")
-    assert services.first_working_day(date(2027, 1, 1)) == date(2027, 1, 4)
+    assert selectors.first_working_day(date(2027, 1, 1)) == date(2027, 1, 4)
 
 
 def test_last_months_digest_is_due_from_the_first_working_day():
-    assert services.digest_due_month(date(2026, 11, 2)) == date(2026, 10, 1)
-    assert services.digest_due_month(date(2026, 11, 30)) == date(2026, 10, 1)
+    assert selectors.digest_due_month(date(2026, 11, 2)) == date(2026, 10, 1)
+    assert selectors.digest_due_month(date(2026, 11, 30)) == date(2026, 10, 1)
     # Sunday 1 November: October's is not due yet; September's still is.
-    assert services.digest_due_month(date(2026, 11, 1)) == date(2026, 9, 1)
+    assert selectors.digest_due_month(date(2026, 11, 1)) == date(2026, 9, 1)
 
 
 def test_the_digest_goes_to_the_csso_the_deputy_and_whoever_the_csso_adds(world):

@@ -27,7 +27,7 @@ from django.db import connection
 from bench.worker import Worker, start_worker
 from digests import tasks
 from digests.models import Digest, DigestDelivery, DigestRecipient, Notification, TaskRun
-from digests.services import digest_due_month
+from digests.selectors import digest_due_month
 from teams.models import User
 
 from .cycle_world import cycle_of

@@ -162,11 +162,16 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 REMOTE_LOAD = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
 
 
+# Emails are not pages: no browser applies the policy to them, and mail clients read only
+# the styles written into the message. (The PDF's are in a stylesheet file all the same.)
+NOT_PAGES = (BASE_DIR / "templates" / "digests" / "email",)
+
+
 def template_files() -> list[Path]:
     found = sorted((BASE_DIR / "templates").rglob("*.html"))
-    for app in ("teams", "meetings", "initiatives", "datasystem"):
+    for app in ("teams", "meetings", "initiatives", "datasystem", "digests"):
         found += sorted((BASE_DIR / app / "templates").rglob("*.html"))
-    return found
+    return [path for path in found if not any(folder in path.parents for folder in NOT_PAGES)]
 
 
 def script_problems(text: str) -> list[str]:

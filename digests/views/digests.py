@@ -48,7 +48,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         "digests/archive.html",
         {
             "page": paginate(request, selectors.digest_archive(), 24),
-            "due_month": services.digest_due_month(),
+            "due_month": selectors.digest_due_month(),
             "last_month": previous_month(this_month),
             "this_month": this_month,
         },
