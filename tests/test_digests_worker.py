@@ -45,6 +45,18 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+
+@pytest.fixture(autouse=True)
+def _tasks_to_the_real_worker():
+    # The suite runs tasks inline (tests/conftest.py); these hand them to the worker.
+    from smt_portal.celery import app
+
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = was
+
+
 PATIENCE = 60
 
 
