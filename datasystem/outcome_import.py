@@ -58,6 +58,8 @@ PROBLEMS_KEPT = 200
 # A job left "importing" this long was interrupted (its transaction rolled back): it may
 # be claimed again.
 STALE_AFTER = timedelta(minutes=30)
+# A job still waiting this long had its task lost (queued while the broker was down).
+LOST_AFTER = timedelta(minutes=10)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 LARGEST_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
 
@@ -227,6 +229,16 @@ def claim(job: ImportJob) -> bool:
         pk=job.pk,
     ).update(status=JobStatus.RUNNING, started_at=now)
     return bool(taken)
+
+
+def interrupted(now=None):
+    """Jobs that will not finish by themselves: queued long ago with no worker ever taking
+    them (their task was lost), or taken by a worker that stopped (`STALE_AFTER`)."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(
+        Q(status=JobStatus.QUEUED, created_at__lt=now - LOST_AFTER)
+        | Q(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    )
 
 
 def progress_key(job_id: int) -> str:

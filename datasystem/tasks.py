@@ -26,3 +26,15 @@ def decide_tables() -> int:
     from .outcome_tables import decide_stale
 
     return decide_stale()
+
+
+@shared_task(name="datasystem.resume_interrupted_imports", acks_late=True)
+def resume_interrupted_imports() -> int:
+    """Queue again each import that will not finish by itself (datasystem/schedule.py runs
+    this every few minutes); the import's claim makes a second delivery harmless."""
+    from .outcome_import import interrupted
+
+    jobs = list(interrupted().values_list("pk", flat=True))
+    for job_id in jobs:
+        import_outcomes.delay(job_id)
+    return len(jobs)

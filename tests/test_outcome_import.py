@@ -212,6 +212,59 @@ def test_the_upload_is_imported_after_it_commits_and_then_forgotten(
     assert not job.file
 
 
+def test_an_import_whose_task_was_lost_or_whose_worker_stopped_is_resumed_once(
+    outcomes, world, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from datasystem import tasks
+
+    # Queued while the broker was down: the task never reached a worker.
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = send(client, world.user("admin"), CORRECTED)
+    long_ago = timezone.now() - timedelta(hours=1)
+    ImportJob.objects.filter(pk=lost.pk).update(created_at=long_ago)
+    # Taken by a worker that stopped an hour ago; its transaction rolled back.
+    with django_capture_on_commit_callbacks(execute=False):
+        stopped = send(client, world.user("admin"), CORRECTED, name="again.csv")
+    ImportJob.objects.filter(pk=stopped.pk).update(
+        status=JobStatus.RUNNING, created_at=long_ago, started_at=long_ago
+    )
+    # Still being imported by a live worker: left alone.
+    with django_capture_on_commit_callbacks(execute=False):
+        working = send(client, world.user("admin"), CORRECTED, name="working.csv")
+    ImportJob.objects.filter(pk=working.pk).update(
+        status=JobStatus.RUNNING, created_at=long_ago, started_at=timezone.now()
+    )
+
+    queued = []
+    monkeypatch.setattr(tasks.import_outcomes, "delay", queued.append)
+    assert tasks.resume_interrupted_imports() == 2
+    assert sorted(queued) == sorted([lost.pk, stopped.pk])
+    for job_id in queued + queued:  # delivered twice: the claim runs each once
+        tasks.import_outcomes(job_id)
+
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {
+        lost.pk: JobStatus.DONE,
+        stopped.pk: JobStatus.DONE,
+        working.pk: JobStatus.RUNNING,
+    }
+    assert tasks.resume_interrupted_imports() == 0
+
+
+def test_the_resuming_sweep_is_on_beats_schedule_in_the_database():
+    from django_celery_beat.models import PeriodicTask
+
+    from digests.schedule import SCHEDULE as DIGESTS
+
+    sweep = PeriodicTask.objects.get(task="datasystem.resume_interrupted_imports")
+    assert sweep.enabled and sweep.interval.every == 10
+    assert PeriodicTask.objects.filter(task__in=[task for task, _, _ in DIGESTS]).count() == 4
+
+
 def test_the_progress_shows_the_rows_read_until_the_import_is_done(outcomes, world, client):
     from django.core.cache import cache
 

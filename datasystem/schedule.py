@@ -1,0 +1,17 @@
+"""The data system's scheduled task (written by migration 0003 through
+`smt_portal.schedule`): an import whose task was lost (the broker was down when it was
+queued) or whose worker died is started again, since nothing else would."""
+
+from smt_portal import schedule
+
+SCHEDULE: list[schedule.Entry] = [
+    ("datasystem.resume_interrupted_imports", "Outcome imports: resume any interrupted", 10),
+]
+
+
+def ensure_schedule(apps, schema_editor=None) -> None:
+    schedule.write(apps, SCHEDULE)
+
+
+def remove_schedule(apps, schema_editor=None) -> None:
+    schedule.remove(apps, SCHEDULE)
