@@ -129,11 +129,17 @@ def notifications_read_all(*, person: User) -> int:
     )
 
 
+# Emails sent by one run of the task; a fuller backlog goes on in the next run at once.
+EMAIL_BATCH = 500
+
+
 @dataclass
 class Sent:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    # The batch was full and moved: more may be due now (a backlog, sent batch by batch).
+    more: bool = False
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -153,9 +159,11 @@ def _refused(record, error: str, now: datetime, *, prefix: str = "") -> str:
     return "failed"
 
 
-def notification_emails_send(*, now: datetime | None = None, limit: int = 500) -> Sent:
-    """The immediate emails due, each claimed and marked in its own transaction."""
+def notification_emails_send(*, now: datetime | None = None, limit: int | None = None) -> Sent:
+    """The immediate emails due, a batch of them, each claimed and marked in its own
+    transaction."""
     now = now or timezone.now()
+    limit = limit or EMAIL_BATCH
     due = list(
         Notification.objects.due_by_email(now)
         .order_by("created_at", "pk")
@@ -164,6 +172,8 @@ def notification_emails_send(*, now: datetime | None = None, limit: int = 500) -
     outcome = Sent()
     for pk in due:
         outcome.add(notification_email_send(pk=pk, now=now))
+    # A batch all skipped (another worker holds those rows) is not progress: stop there.
+    outcome.more = len(due) == limit and outcome.skipped < limit
     return outcome
 
 

@@ -76,6 +76,10 @@ def send_notification_emails(self) -> int:
     with recorded(self) as run:
         outcome = services.notification_emails_send()
         run.made, run.note = outcome.sent, outcome.note
+    if outcome.more:
+        # A backlog (a cascade's worth at once) goes batch after batch, not one batch a
+        # tick; each email is claimed in its own row, so a batch sent twice sends none twice.
+        enqueue(send_notification_emails)
     return run.made
 
 

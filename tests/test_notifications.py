@@ -191,6 +191,46 @@ def test_an_email_has_text_and_html_the_agencys_name_and_a_link_to_preferences(w
     assert services.notification_emails_send().sent == 0
 
 
+def test_a_backlog_of_emails_goes_batch_after_batch_each_email_once(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from digests import tasks
+
+    people = [world.user(role) for role in ("sts", "district", "building", "csso", "smt")]
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=person,
+            kind="barrier_arrived",
+            occasion=f"backlog:{n}",
+            title=f"Backlog {n}",
+            url="/",
+            delivery="immediate",
+        )
+        for n, person in enumerate(people * 2)
+    )
+    monkeypatch.setattr(services, "EMAIL_BATCH", 3)
+    runs = []
+    monkeypatch.setattr(
+        services, "notification_emails_send", record(runs, services.notification_emails_send)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_notification_emails.apply()
+
+    # Ten emails, three a batch: four runs, the last one short, and then it stops.
+    assert [outcome.sent for outcome in runs] == [3, 3, 3, 1]
+    assert sorted(m.subject for m in mail.outbox) == sorted(f"[LDE] Backlog {n}" for n in range(10))
+
+
+def record(runs: list, send):
+    def recording(**kwargs):
+        outcome = send(**kwargs)
+        runs.append(outcome)
+        return outcome
+
+    return recording
+
+
 class FailingFor:
     """An email backend that refuses one address."""
 
