@@ -127,6 +127,8 @@ class Section:
     key: str
     title: str
     build: Callable[[Period], dict[str, Any]]
+    # Its attention leads the first screen: the SMT's own governance comes before the work.
+    attention_first: bool = False
 
 
 # --- Successes and adaptive challenges -------------------------------------------------------
@@ -683,7 +685,7 @@ SECTIONS: list[Section] = [
     Section("support", "Sponsor support to the STSs", support),
     Section("smt", "The SMT's decisions and action items", smt_work),
     Section("initiatives", "Initiatives reviewed and due", initiatives),
-    Section("sponsor_rule", "The sponsor rule", sponsor_rule_status),
+    Section("sponsor_rule", "The sponsor rule", sponsor_rule_status, attention_first=True),
 ]
 
 
@@ -694,13 +696,15 @@ def build_content(month: date) -> dict[str, Any]:
     for section in SECTIONS:
         data = section.build(period)
         sections.append({"key": section.key, "title": section.title, **data})
+    leading = {section.key for section in SECTIONS if section.attention_first}
+    by_urgency = sorted(sections, key=lambda s: s["key"] not in leading)
     return {
         "version": CONTENT_VERSION,
         "month": period.start.isoformat(),
         "label": period.label,
         "built_on": today().isoformat(),
         "figures": [{**figure, "section": s["key"]} for s in sections for figure in s["figures"]],
-        "attention": [line for s in sections for line in s["attention"]],
+        "attention": [line for s in by_urgency for line in s["attention"]],
         "achieved": [line for s in sections for line in s["achieved"]],
         "sections": sections,
     }

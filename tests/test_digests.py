@@ -223,12 +223,21 @@ def test_every_section_has_its_figures_and_what_needs_attention(world):
     assert "Sponsor rule" in first and "Median time to resolution" in first
 
 
-def test_a_broken_sponsor_rule_is_the_first_thing_that_needs_attention(world):
+def test_a_broken_sponsor_rule_is_the_first_thing_that_needs_attention(world, monkeypatch):
+    from digests import digest
     from teams.models import SponsorAppointment
 
     SponsorAppointment.objects.exclude(sponsor__username="sponsor").delete()
+    # A section ahead of it in the digest with something of its own needing attention.
+    ahead = digest.Section(
+        "late", "Late", lambda period: {"figures": [], "attention": ["Late"], "achieved": []}
+    )
+    monkeypatch.setattr(digest, "SECTIONS", [ahead, *digest.SECTIONS])
     content = build_content(LAST_MONTH)
-    assert any(line.startswith("The sponsor rule is broken") for line in content["attention"])
+    broken = [line.startswith("The sponsor rule is broken") for line in content["attention"]]
+    # First, ahead of the other sections' attention (the world has some), however many.
+    assert broken[0] and len(broken) > sum(broken)
+    assert broken == sorted(broken, reverse=True)
 
 
 # --- Outcomes (the section that joins the list with the outcome data) ----------------------------
