@@ -182,14 +182,18 @@ class DemoData:
             if not score.is_low or self.rng.random() < 0.5:
                 continue
             held_on = score.administration.held_on
+            due_on = held_on + timedelta(days=self.rng.choice((45, 60, 90)))
+            # A living state: most plans whose day has passed were carried out, a few late.
+            done = not latest or (due_on < self.day and self.rng.random() < 0.7)
+            done_on = min(held_on + timedelta(days=self.rng.randint(20, 50)), self.day)
             actions.append(
                 ActionItem(
                     team=team,
                     what=f"Put in place: {score.item.prompt}",
                     owner=lead,
-                    due_on=held_on + timedelta(days=self.rng.choice((45, 60, 90))),
-                    status=ActionStatus.OPEN if latest else ActionStatus.DONE,
-                    done_on=None if latest else held_on + timedelta(days=50),
+                    due_on=due_on,
+                    status=ActionStatus.DONE if done else ActionStatus.OPEN,
+                    done_on=done_on if done else None,
                     origin_type=ContentType.objects.get_for_model(ItemScore),
                     origin_id=score.pk,
                     created_by=lead,
