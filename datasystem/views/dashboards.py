@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from initiatives.models import StageRecord
+from meetings.models import Barrier
 from teams.exports import neutralised
 from teams.models import today
 
@@ -78,7 +79,7 @@ def team_chart_csv(request: HttpRequest, pk: int, key: str) -> StreamingHttpResp
 
 
 def _main(request: HttpRequest, scope: Scope) -> dict:
-    (assessments,) = dashboards.newest_changes(Administration)
+    assessments, barriers = dashboards.newest_changes(Administration, Barrier)
     level_chart, zone_chart = dashboards.capacity_charts(scope, assessments)
     frame = dashboards.outcome_frame()
     context = {
@@ -87,7 +88,7 @@ def _main(request: HttpRequest, scope: Scope) -> dict:
         "frame": frame,
         "capacity": level_chart,
         "capacity_zone": zone_chart,
-        "waiting": dashboards.waiting(scope, with_reviews=scope.team is None),
+        "waiting": dashboards.waiting(scope, with_reviews=scope.team is None, version=barriers),
         "today": today(),
     }
     if scope.team is None:

@@ -140,6 +140,12 @@ class Barrier(models.Model):
                 condition=~Q(stage="closed"),
                 name="barriers_waiting",
             ),
+            # The state's longest waiting, across every holder (the state dashboard).
+            models.Index(
+                fields=["moved_at", "id"],
+                condition=~Q(stage="closed"),
+                name="barriers_waiting_longest",
+            ),
             models.Index(fields=["team", "-raised_at"], name="barriers_raised_newest"),
             models.Index(
                 fields=["-raised_at"], condition=Q(reached_state=True), name="barriers_to_state"
