@@ -3,16 +3,19 @@ and the low items of their teams' latest assessments that have no plan yet."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpRequest
 
 from meetings.models import ActionItem
+from teams.freshness import remembered
 from teams.models import today
 from teams.registry import HomePanel
 from teams.standing import CABINET_SEAT, standing
 
+from .dashboards import newest_changes
 from .models import Administration, ItemScore, Status
 
 
@@ -70,7 +73,16 @@ def _assessments(request: HttpRequest) -> dict | None:
         )
         .order_by("-held_on", "-pk")[:3]
     )
-    return {"live": live, "without_plan": without_plan(own)}
+    return {"live": live, "without_plan": without_plan_kept(own)}
+
+
+def without_plan_kept(team_ids) -> list[dict]:
+    """`without_plan`, kept until an assessment, a score or an action item changes (their
+    newest history rows) or the day turns: an STS's teams hold thousands of scores."""
+    ids = sorted(team_ids)
+    teams = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
+    changes = ".".join(map(str, newest_changes(Administration, ItemScore, ActionItem)))
+    return remembered(f"without-plan:{teams}:{changes}", ("cascade",), lambda: without_plan(ids))
 
 
 PANEL = HomePanel(

@@ -29,6 +29,8 @@ def test_a_participant_sees_the_live_session_and_the_low_items_without_a_plan(wo
 def test_a_planned_low_item_is_no_longer_counted(world, client):
     data = data_world(world)
     score = data.completed.scores.get(item__key="lead-2")
+    # Counted, and kept: the plan below must show at once all the same.
+    assert panels(client, world.user("district"))["assessments"]["without_plan"] != []
     action_item_add(
         team=world.district,
         by=world.user("district"),
