@@ -285,7 +285,7 @@ def cache_url_beside(broker_url: str) -> str:
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smt_portal.cache.RedisCache",
             "LOCATION": os.environ.get("CACHE_URL") or cache_url_beside(REDIS_URL),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "smt"),
         }

@@ -516,3 +516,13 @@ def test_a_server_started_without_collectstatic_still_serves_pages(tmp_path):
     done = run_python(["-c", script], env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "True"], done.stdout + done.stderr
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    from smt_portal.cache import RedisCache
+
+    # No command is sent: a client connects on its first one.
+    cache = RedisCache("redis://127.0.0.1:6379/15", {})
+    first = cache._cache.get_client("a", write=True)
+    assert cache._cache.get_client("b") is first
+    assert first.connection_pool is cache._cache._get_connection_pool(write=False)
