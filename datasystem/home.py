@@ -3,14 +3,13 @@ and the low items of their teams' latest assessments that have no plan yet."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpRequest
 
 from meetings.models import ActionItem
-from teams.freshness import remembered
+from teams.freshness import hashed, remembered
 from teams.models import today
 from teams.registry import HomePanel
 from teams.standing import CABINET_SEAT, standing
@@ -80,9 +79,10 @@ def without_plan_kept(team_ids) -> list[dict]:
     """`without_plan`, kept until an assessment, a score or an action item changes (their
     newest history rows) or the day turns: an STS's teams hold thousands of scores."""
     ids = sorted(team_ids)
-    teams = hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=12).hexdigest()
     changes = ".".join(map(str, newest_changes(Administration, ItemScore, ActionItem)))
-    return remembered(f"without-plan:{teams}:{changes}", ("cascade",), lambda: without_plan(ids))
+    return remembered(
+        f"without-plan:{hashed(ids)}:{changes}", ("cascade",), lambda: without_plan(ids)
+    )
 
 
 PANEL = HomePanel(

@@ -29,8 +29,9 @@ def follows_team(user, team) -> bool:
         return False
     if standing(user).reads_whole_cascade:
         return True
-    if team.pk in standing(user).own_team_ids:
-        return True
+    within = team.is_within(standing(user).own_team_ids)
+    if within is not None:
+        return within
     return Team.objects.filter(followed_teams(user), pk=team.pk).exists()
 
 

@@ -435,6 +435,21 @@ def heatmap_teams(*, region=None, level: str = "", zone: str = "", innovation=No
     return teams.in_cascade_order("name", "pk")
 
 
+def heatmap_count(*, region=None, level: str = "", zone: str = "", innovation=None) -> int:
+    """How many units `heatmap_teams` finds, kept until a stage is recorded or the cascade
+    changes: counting them reads every current stage of a large state."""
+    asked = [getattr(region, "pk", None), level, zone, getattr(innovation, "pk", None)]
+    return remembered(
+        f"heatmap-count:{hashed(asked)}",
+        ("cascade", "stages"),
+        lambda: (
+            heatmap_teams(region=region, level=level, zone=zone, innovation=innovation)
+            .order_by()
+            .count()
+        ),
+    )
+
+
 def heatmap_columns(innovation=None) -> list[Initiative]:
     innovations = Initiative.objects.innovations().filter(
         pk__in=StageRecord.objects.filter(is_current=True).values("innovation")

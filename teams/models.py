@@ -804,6 +804,15 @@ class Team(models.Model):
             and (self.zone_left_on is None or self.zone_left_on > day)
         )
 
+    def is_within(self, team_ids) -> bool | None:
+        """Whether the team is one of these or sits below one: `below_any` for the team in
+        hand, from its ancestry columns without a query (None when they were not loaded)."""
+        columns = [f"{above}_team_id" for above, _ in ANCESTRY_LEVELS]
+        if self.get_deferred_fields().intersection(columns):
+            return None
+        ids = set(team_ids)
+        return self.pk in ids or any(getattr(self, column) in ids for column in columns)
+
     def ancestors(self) -> list[Team]:
         """From the parent up to the SMT (one query per level not already loaded)."""
         chain, node, seen = [], self.parent, {self.pk}

@@ -184,6 +184,29 @@ def test_the_zone_comparison_kept_for_everyone_moves_with_the_next_stage_recorde
     assert in_place == 1
 
 
+def test_the_heatmaps_kept_count_takes_in_a_units_first_stage_at_once(world, client):
+    literacy = initiatives_world(world).literacy
+    client.force_login(world.user("smt"))
+    url = reverse("initiatives:stages")
+
+    def counted() -> int:
+        return client.get(url).context["page"].paginator.count
+
+    before = counted()
+    assert before == StageRecord.objects.filter(is_current=True).values("team").distinct().count()
+    services.stage_record(
+        record=StageRecord(
+            innovation=literacy,
+            team=world.building,
+            stage="exploration",
+            entered_on=today(),
+            evidence="Looked at it with the district.",
+        ),
+        by=world.user("sts"),
+    )
+    assert counted() == before + 1
+
+
 def test_a_stage_is_recorded_only_for_an_innovation(world):
     legacy = initiatives_world(world).legacy
     with pytest.raises(ValidationError, match="not marked as an innovation"):

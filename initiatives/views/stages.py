@@ -29,13 +29,14 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     asked = filters.cleaned_data if filters.is_valid() else {}
     innovation = asked.get("innovation")
     columns = selectors.heatmap_columns(innovation)
-    teams = selectors.heatmap_teams(
-        region=asked.get("region"),
-        level=asked.get("level", ""),
-        zone=asked.get("zone", ""),
-        innovation=innovation,
-    )
-    page = paginate(request, teams, 25)
+    chosen = {
+        "region": asked.get("region"),
+        "level": asked.get("level", ""),
+        "zone": asked.get("zone", ""),
+        "innovation": innovation,
+    }
+    teams = selectors.heatmap_teams(**chosen)
+    page = paginate(request, teams, 25, count=selectors.heatmap_count(**chosen))
     return render(
         request,
         "initiatives/heatmap.html",
