@@ -468,3 +468,17 @@ def test_the_tree_loads_a_branch_on_demand_and_has_a_page_without_scripts(world,
     page = client.get(f"/teams/{world.region.pk}/below/").content.decode()
     assert "<h1>The teams below Northern Region Team</h1>" in page
     assert "Cedar Falls District Team" in page
+
+
+def test_a_team_knows_whether_it_sits_within_teams_from_its_own_ancestry(
+    world, django_assert_num_queries
+):
+    from teams.models import Team
+
+    building = Team.objects.get(pk=world.building.pk)
+    with django_assert_num_queries(0):
+        assert building.is_within([world.region.pk])
+        assert building.is_within([world.building.pk])
+        assert not building.is_within([world.far_district.pk, world.other_building.pk])
+    # Without its ancestry loaded it does not guess: the caller asks the database.
+    assert Team.objects.only("name").get(pk=world.building.pk).is_within([1]) is None
