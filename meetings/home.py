@@ -16,7 +16,7 @@ def _my_meetings(request: HttpRequest) -> dict | None:
         return None
     actions = list(selectors.my_action_items(user)[:5])
     return {
-        "upcoming": list(selectors.my_meetings(user, upcoming=True)[:3]),
+        "upcoming": list(selectors.my_upcoming_meetings(user)[:3]),
         "actions": actions,
     }
 

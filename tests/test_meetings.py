@@ -460,3 +460,26 @@ def test_evidence_ids_beyond_any_integer_are_refused_not_crashed(world, m, clien
     )
     assert response.status_code == 200 and "Please correct" in response.content.decode()
     assert not Decision.objects.filter(text="Go.").exists()
+
+
+def test_my_meetings_lists_whats_coming_and_then_the_rest_newest_first(world, m, client):
+    cancelled_ahead = Meeting.objects.create(
+        series=m.district_series,
+        team=world.district,
+        starts_at=at(20, 15),
+        facilitator=world.user("district"),
+        status="cancelled",
+    )
+    coming = Meeting.objects.create(
+        series=m.district_series, team=world.district, starts_at=at(14, 15)
+    )
+    client.force_login(world.user("district"))
+
+    response = client.get(reverse("meetings:index"))
+
+    assert list(response.context["upcoming"]) == [coming]
+    rest = list(response.context["page"].object_list)
+    # A meeting cancelled ahead is no longer coming up: it leads the rest, newest first.
+    assert rest[0] == cancelled_ahead and m.district_meeting in rest
+    assert [x.starts_at for x in rest] == sorted((x.starts_at for x in rest), reverse=True)
+    assert coming not in rest

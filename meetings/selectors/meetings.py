@@ -63,16 +63,24 @@ def members_of(team: Team, day: date | None = None) -> list[User]:
 # --- Meetings --------------------------------------------------------------------------------
 
 
-def my_meetings(user, *, upcoming: bool) -> QuerySet[Meeting]:
-    """The meetings of the person's own teams (those they sit on or support), soonest or
-    newest first."""
+def my_upcoming_meetings(user) -> QuerySet[Meeting]:
+    """The scheduled meetings of the person's own teams (those they sit on or support),
+    soonest first."""
     own = standing(user).own_team_ids
-    meetings = Meeting.objects.for_lists().filter(team__in=own)
-    if upcoming:
-        return meetings.upcoming().order_by("starts_at", "pk")
-    return meetings.exclude(status=MeetingStatus.SCHEDULED, starts_at__gte=_now()).order_by(
-        "-starts_at", "-pk"
-    )
+    return Meeting.objects.for_lists().filter(team__in=own).upcoming().order_by("starts_at", "pk")
+
+
+def my_past_meetings(user) -> tuple[QuerySet[Meeting], list[Q]]:
+    """The meetings of the person's own teams that are not coming up, as the base and the
+    parts `paginate_newest_of` reads each on its own index: those already begun, and the
+    later ones no longer scheduled (cancelled ahead). Their OR sent PostgreSQL past every
+    team's upcoming meetings of the state first."""
+    now = _now()
+    base = Meeting.objects.for_lists().filter(team__in=standing(user).own_team_ids)
+    return base, [
+        Q(starts_at__lt=now),
+        Q(starts_at__gte=now) & ~Q(status=MeetingStatus.SCHEDULED),
+    ]
 
 
 def _now() -> datetime:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from teams.paging import paginate, paginate_newest
+from teams.paging import paginate, paginate_newest, paginate_newest_of
 
 from .. import selectors
 from ..forms import ActionFilterForm, DecisionFilterForm
@@ -23,12 +23,15 @@ def index(request: HttpRequest) -> HttpResponse:
     """The person's meetings: what is coming up in the teams they sit on or support, and
     what was held."""
     user = request.user
+    past, parts = selectors.my_past_meetings(user)
     return render(
         request,
         "meetings/index.html",
         {
-            "upcoming": selectors.my_meetings(user, upcoming=True)[:10],
-            "page": paginate_newest(request, selectors.my_meetings(user, upcoming=False), 20),
+            "upcoming": selectors.my_upcoming_meetings(user)[:10],
+            "page": paginate_newest_of(
+                request, past, parts, order=("-starts_at", "-pk"), per_page=20
+            ),
             "smt_next": selectors.smt_next_visible(user),
             "my_actions": selectors.my_action_items(user)[:5],
         },
