@@ -354,3 +354,23 @@ def test_a_support_request_needed_by_a_day_gone_by_is_refused_by_the_service(wor
             by=world.user("sts"),
         )
     assert not SupportRequest.objects.exists()
+
+
+def test_the_barriers_my_teams_raised_are_paged_newest_first_with_their_teams(world, c, client):
+    from .cycle_world import barrier
+
+    now = timezone.now()
+    for n in range(22):
+        made = barrier(world, f"Barrier {n}", [world.building, world.district])
+        Barrier.objects.filter(pk=made.pk).update(raised_at=now - timedelta(hours=n))
+    client.force_login(world.user("sts"))
+
+    first = client.get(reverse("barriers:index")).context["page"]
+    second = client.get(reverse("barriers:index") + "?page=2").context["page"]
+
+    assert [b.title for b in first.object_list[:3]] == ["Barrier 0", "Barrier 1", "Barrier 2"]
+    assert len(first.object_list) == 20 and first.has_next
+    shown = [*first.object_list, *second.object_list]
+    assert [b.raised_at for b in shown] == sorted((b.raised_at for b in shown), reverse=True)
+    assert len({b.pk for b in shown}) == len(shown)
+    assert shown[0].team == world.building and shown[0].holder == world.district

@@ -31,7 +31,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "barriers/index.html",
         {
             "waiting": list(selectors.barriers_waiting_with_my_teams(user)[:25]),
-            "page": paginate_newest(request, selectors.barriers_raised_by_my_teams(user), 20),
+            "page": paginate_newest(
+                request, selectors.barriers_raised_by_my_teams(user), 20, keys_first=True
+            ),
             "may_raise": rules.has_perm("meetings.raise_some_barrier", user),
             "may_follow": rules.has_perm("meetings.follow_through", user),
         },
