@@ -285,3 +285,19 @@ def test_a_team_member_starts_an_assessment_and_lands_in_the_live_session(world,
     assert response.status_code == 302 and response.url == f"/data/assessments/{started.pk}/live/"
     assert started.version == instrument.latest_version()
     assert set(started.participant_ids) == {world.user("building").pk, world.user("sts").pk}
+
+
+def test_the_instruments_list_counts_each_given_and_a_new_one_at_once(world, client):
+    data = data_world(world)
+    client.force_login(world.user("smt"))
+
+    def given() -> int:
+        response = client.get("/data/instruments/")
+        return {i.pk: i.given for i in response.context["instruments"]}[data.instrument.pk]
+
+    before = given()
+    assert before == Administration.objects.filter(instrument=data.instrument).count() > 0
+    factories.administration(
+        team=world.building, instrument=data.instrument, facilitator=world.user("building")
+    )
+    assert given() == before + 1

@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from teams.freshness import remembered
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import services
+from ..dashboards import newest_changes
 from ..forms import InstrumentImportForm, ItemWordingForm
 from ..models import Administration, Instrument, InstrumentVersion, Item
 from .access import instrument_for, require
@@ -22,12 +24,14 @@ from .access import instrument_for, require
 @require_safe
 def instruments(request: HttpRequest) -> HttpResponse:
     require(request.user, "datasystem.read_instruments")
-    # Each count its own subquery on its index: joining both would multiply a state's tens of
-    # thousands of administrations by the versions before counting them apart again.
-    listed = Instrument.objects.annotate(
-        given=_count_of(Administration),
-        versions_count=_count_of(InstrumentVersion),
-    ).order_by("kind", "name")
+    listed = list(
+        Instrument.objects.annotate(versions_count=_count_of(InstrumentVersion)).order_by(
+            "kind", "name"
+        )
+    )
+    given = times_given()
+    for instrument in listed:
+        instrument.given = given.get(instrument.pk, 0)
     return render(request, "datasystem/instruments.html", {"instruments": listed})
 
 
@@ -36,10 +40,22 @@ def _count_of(model) -> Coalesce:
         model.objects.filter(instrument=OuterRef("pk"))
         .order_by()
         .values("instrument")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(per_instrument), 0)
+
+
+def times_given() -> dict[int, int]:
+    """How often each instrument was given, kept until an assessment is added or removed
+    (its newest history row): a large state has given them tens of thousands of times."""
+    (assessments,) = newest_changes(Administration)
+
+    def count() -> dict[int, int]:
+        rows = Administration.objects.order_by().values("instrument").annotate(n=Count("*"))
+        return {row["instrument"]: row["n"] for row in rows}
+
+    return remembered(f"instruments-given:{assessments}", (), count)
 
 
 @login_required
