@@ -21,7 +21,6 @@ from ..models import (
     Solution,
     SupportRequest,
 )
-from ..rules import readable_barriers, readable_meetings
 
 __all__ = [
     "action_for",
@@ -38,12 +37,26 @@ __all__ = [
 ]
 
 
+def _readable(user, queryset, pk: int, view: str, what: str):
+    """The record, if it exists and the person may read it (the rule `view`, decided on the
+    record in hand and its team's ancestry). Filtering by the readable teams instead adds
+    their subquery to a join of six tables, which PostgreSQL took 7 ms to plan. Someone who
+    may not read it gets the same answer as for one that does not exist."""
+    record = get_object_or_404(queryset, pk=pk)
+    if not rules.has_perm(view, user, record):
+        raise Http404(f"No such {what}.")
+    return record
+
+
 def meeting_for(user, pk: int, perm: str | None = None) -> Meeting:
-    meeting = get_object_or_404(
-        Meeting.objects.filter(readable_meetings(user)).select_related(
+    meeting = _readable(
+        user,
+        Meeting.objects.select_related(
             "series", "team__parent", "facilitator", "note_taker", "data_analyst"
         ),
-        pk=pk,
+        pk,
+        "meetings.view_meeting",
+        "meeting",
     )
     if perm:
         require(user, perm, meeting)
@@ -57,11 +70,12 @@ def item_for(user, meeting: Meeting, pk: int) -> AgendaItem:
 
 
 def decision_for(user, pk: int, perm: str | None = None) -> Decision:
-    decision = get_object_or_404(
-        Decision.objects.filter(readable_meetings(user)).select_related(
-            "team", "meeting", "recorded_by", "agenda_item"
-        ),
-        pk=pk,
+    decision = _readable(
+        user,
+        Decision.objects.select_related("team", "meeting", "recorded_by", "agenda_item"),
+        pk,
+        "meetings.view_decision",
+        "decision",
     )
     if perm:
         require(user, perm, decision)
@@ -69,12 +83,13 @@ def decision_for(user, pk: int, perm: str | None = None) -> Decision:
 
 
 def action_for(user, pk: int, perm: str = "meetings.view_action") -> ActionItem:
-    action = get_object_or_404(
-        ActionItem.objects.select_related("team", "owner", "meeting", "created_by"), pk=pk
+    action = _readable(
+        user,
+        ActionItem.objects.select_related("team", "owner", "meeting", "created_by"),
+        pk,
+        "meetings.view_action",
+        "action item",
     )
-    # Someone who may not read it gets the same answer as for one that does not exist.
-    if not rules.has_perm("meetings.view_action", user, action):
-        raise Http404("No such action item.")
     require(user, perm, action)
     return action
 
@@ -90,11 +105,14 @@ def solution_for(user, meeting: Meeting, pk: int) -> Solution:
 
 
 def barrier_for(user, pk: int, perm: str | None = None) -> Barrier:
-    barrier = get_object_or_404(
-        Barrier.objects.filter(readable_barriers(user)).select_related(
+    barrier = _readable(
+        user,
+        Barrier.objects.select_related(
             "team__parent", "holder__parent", "raised_by", "answered_by_team", "merged_into"
         ),
-        pk=pk,
+        pk,
+        "meetings.view_barrier",
+        "barrier",
     )
     if perm:
         require(user, perm, barrier)
@@ -113,10 +131,12 @@ def protocol_for(user, pk: int, perm: str = "meetings.read_protocols") -> LinkPr
 
 
 def support_for(user, pk: int, perm: str = "meetings.view_support") -> SupportRequest:
-    request = get_object_or_404(
-        SupportRequest.objects.select_related("specialist", "sponsor"), pk=pk
+    request = _readable(
+        user,
+        SupportRequest.objects.select_related("specialist", "sponsor"),
+        pk,
+        "meetings.view_support",
+        "support request",
     )
-    if not rules.has_perm("meetings.view_support", user, request):
-        raise Http404("No such support request.")
     require(user, perm, request)
     return request
