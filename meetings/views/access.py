@@ -7,6 +7,7 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from teams.models import User
 from teams.rules import require
 from teams.views.access import team_for
 
@@ -51,16 +52,30 @@ def _readable(user, queryset, pk: int, view: str, what: str):
 def meeting_for(user, pk: int, perm: str | None = None) -> Meeting:
     meeting = _readable(
         user,
-        Meeting.objects.select_related(
-            "series", "team__parent", "facilitator", "note_taker", "data_analyst"
-        ),
+        Meeting.objects.select_related("series", "team"),
         pk,
         "meetings.view_meeting",
         "meeting",
     )
+    _with_roles(meeting)
     if perm:
         require(user, perm, meeting)
     return meeting
+
+
+ROLES = ("facilitator", "note_taker", "data_analyst")
+
+
+def _with_roles(meeting: Meeting) -> None:
+    """The people in the meeting's roles, in one query by their keys: joined to the meeting
+    with its series and team, their three joins tripled the time PostgreSQL took to plan
+    the page's first query."""
+    ids = {getattr(meeting, f"{role}_id") for role in ROLES} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for role in ROLES:
+        Meeting._meta.get_field(role).set_cached_value(
+            meeting, people.get(getattr(meeting, f"{role}_id"))
+        )
 
 
 def item_for(user, meeting: Meeting, pk: int) -> AgendaItem:
