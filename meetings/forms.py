@@ -33,6 +33,9 @@ from .models import (
 )
 
 
+ISO_DATETIMES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -105,6 +108,9 @@ class MeetingForm(PortalModelForm):
             self.fields[role].queryset = _people(members + _current_roles(self.instance))
         if not problem_solving:
             del self.fields["data_analyst"]
+        # What a datetime-local input sends, or the same typed with a space: never a day and
+        # month in either order (is 03/04 the third of April or the fourth of March?).
+        self.fields["starts_at"].input_formats = ISO_DATETIMES
         if with_status:
             self.fields["status"] = forms.ChoiceField(
                 choices=MeetingStatus.choices, initial=self.instance.status

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its widget templates, found through TEMPLATES so templates/django/forms/ can replace one.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -113,6 +115,11 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through the project's templates: templates/django/forms/widgets/select.html
+# writes a select's options in its own loop, where Django's includes a template per option
+# (a tenth of a millisecond each, on selects of a state's regions or an STS's teams).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 WSGI_APPLICATION = "smt_portal.wsgi.application"
 
 # Connections are kept for a minute between requests; the health check at the start of
@@ -141,6 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             os.environ.get("DJANGO_DB_RANDOM_PAGE_COST", "1.1")
         ),
     )
+    # .iterator() reads client-side: Django's server-side cursor costs a DECLARE, a FETCH
+    # and a CLOSE for every select's choices on a form, and would not survive a pooler in
+    # transaction mode. Nothing the portal iterates is larger than the cascade's teams.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "teams.User"

@@ -483,3 +483,19 @@ def test_my_meetings_lists_whats_coming_and_then_the_rest_newest_first(world, m,
     assert rest[0] == cancelled_ahead and m.district_meeting in rest
     assert [x.starts_at for x in rest] == sorted((x.starts_at for x in rest), reverse=True)
     assert coming not in rest
+
+
+def test_a_meeting_time_with_day_and_month_in_either_order_is_refused(world, m, client):
+    from meetings.forms import MeetingForm
+
+    def form(starts_at):
+        return MeetingForm(
+            {"starts_at": starts_at, "length": 60},
+            instance=m.district_meeting,
+            members=[world.user("district")],
+            problem_solving=False,
+        )
+
+    assert "starts_at" in form("03/04/2026 15:00").errors
+    assert "starts_at" not in form("2026-04-03T15:00").errors
+    assert "starts_at" not in form("2026-04-03 15:00").errors
