@@ -183,9 +183,8 @@ class DemoData:
                 continue
             held_on = score.administration.held_on
             due_on = held_on + timedelta(days=self.rng.choice((45, 60, 90)))
-            # A living state: most plans whose day has passed were carried out, a few late.
-            done = not latest or (due_on < self.day and self.rng.random() < 0.7)
-            done_on = min(held_on + timedelta(days=self.rng.randint(20, 50)), self.day)
+            done = not latest or self._carried_out(score, due_on, lead)
+            done_on = held_on + timedelta(days=50) if not latest else due_on
             actions.append(
                 ActionItem(
                     team=team,
@@ -201,6 +200,19 @@ class DemoData:
             )
         bulk_create_with_history(actions, ActionItem, default_change_reason=CHANGE_REASON)
         self.written += len(actions)
+
+    def _carried_out(self, score, due_on, lead) -> bool:
+        """A living state: most plans of the latest round whose day has passed were carried
+        out. Not those of the demo's logins, whose open plan their pages show (the bench
+        gives its logins the same). Decided by the score's own seed, so the demo's other
+        random choices stay as they were."""
+        from teams.demo import DEMO_USERNAMES
+
+        if due_on >= self.day or lead.username in DEMO_USERNAMES:
+            return False
+        return (
+            random.Random(f"{SEED}:plan:{score.item_id}:{score.administration_id}").random() < 0.7
+        )
 
     def _in_progress(self, team, instrument, facilitator, participants) -> None:
         version = instrument.latest_version()
