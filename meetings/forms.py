@@ -32,7 +32,6 @@ from .models import (
     Verdict,
 )
 
-
 ISO_DATETIMES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
-from teams.models import TeamRole, smt_id
+from teams.models import Team, TeamRole, below_teams_in_hand, smt_id
 from teams.rules import (
     followed_team_ids,
     holds_appointing_role,
@@ -170,13 +170,21 @@ rules.add_perm("meetings.keep_calendar_feed", signed_in)
 # their teams and the teams below, and those their teams hold.
 
 
-def readable_barriers(user) -> Q:
+def readable_barriers(user, *, joined: bool = False) -> Q:
+    """`joined` tests the raising team's place on its own row, joined: for a list read in an
+    index's order until a page is full, which looks at a few teams, where the subquery of
+    every team the person follows (thousands, for an STS) is computed whole first."""
     person = standing(user)
     if person.reads_whole_cascade:
         return Q()
     parts = Q(pk__in=[])
     if person.own_team_ids:
-        parts |= Q(team__in=followed_team_ids(user)) | Q(holder__in=person.own_team_ids)
+        if joined:
+            own = Team.objects.filter(pk__in=person.own_team_ids).values_list("pk", "level")
+            raised = below_teams_in_hand(list(own), "team__")
+        else:
+            raised = Q(team__in=followed_team_ids(user))
+        parts |= raised | Q(holder__in=person.own_team_ids)
     return parts
 
 

@@ -374,3 +374,14 @@ def test_the_barriers_my_teams_raised_are_paged_newest_first_with_their_teams(wo
     assert [b.raised_at for b in shown] == sorted((b.raised_at for b in shown), reverse=True)
     assert len({b.pk for b in shown}) == len(shown)
     assert shown[0].team == world.building and shown[0].holder == world.district
+
+
+@pytest.mark.parametrize("role", ["sts", "district", "building", "smt"])
+def test_the_follow_through_reads_what_the_barrier_rule_lets_each_person_read(world, c, role):
+    from meetings.rules import readable_barriers
+
+    user = world.user(role)
+    by_join = set(Barrier.objects.filter(readable_barriers(user, joined=True)))
+    by_subquery = set(Barrier.objects.filter(readable_barriers(user)))
+    assert by_join == by_subquery
+    assert by_join == {b for b in Barrier.objects.all() if user.has_perm("meetings.view_barrier", b)}

@@ -106,7 +106,7 @@ def follow_through_items(user) -> QuerySet[Barrier]:
     """Every item that reached the state level that the person may read, newest first."""
     return (
         Barrier.objects.for_lists()
-        .filter(readable_barriers(user), reached_state=True)
+        .filter(readable_barriers(user, joined=True), reached_state=True)
         .order_by("-raised_at", "-pk")
     )
 
