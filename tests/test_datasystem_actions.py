@@ -120,3 +120,19 @@ def test_the_innovation_summary_counts_new_training_at_once(world, client):
 
     after = client.get("/data/implementation/").context["innovations"]
     assert [(r["innovation"], r["events"]) for r in after] == [("structured literacy", 2)]
+
+
+def test_the_results_page_shows_a_new_plan_at_once(world, client):
+    data = data_world(world)
+    client.force_login(world.user("district"))
+    page = f"/data/assessments/{data.completed.pk}/"
+
+    def low_item():
+        found = client.get(page).context["results"]
+        return next(r for r in found.items if r.item.key == "lead-2"), found
+
+    low, found = low_item()
+    assert low.actions == [] and found.red_without_plan == 1
+    plan(client, data, owner=world.user("sts").pk)
+    low, found = low_item()
+    assert low.actions == [ActionItem.objects.get()] and found.red_without_plan == 0

@@ -126,6 +126,8 @@ def test_an_admin_corrects_a_completed_assessment_and_the_history_keeps_why(worl
     done = data_world(world).completed
     item = done.version.items.get(key="lead-2")
     client.force_login(world.user("admin"))
+    before = client.get(f"/data/assessments/{done.pk}/").context["results"].percent
+    assert before != 83.3
 
     response = client.post(
         f"/data/assessments/{done.pk}/items/{item.pk}/correct/",
@@ -135,6 +137,8 @@ def test_an_admin_corrects_a_completed_assessment_and_the_history_keeps_why(worl
     assert response.status_code == 302
     score = ItemScore.objects.get(administration=done, item=item)
     assert score.score == 2
+    # The results page, kept between visits, shows the corrected total at once.
+    assert client.get(f"/data/assessments/{done.pk}/").context["results"].percent == 83.3
     latest = score.history.latest()
     assert latest.history_change_reason == "Corrected by an admin: The team scored it 2; typed 0."
     assert latest.history_user == world.user("admin")

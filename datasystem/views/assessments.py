@@ -9,13 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from teams.freshness import remembered
 from teams.models import today
 from teams.paging import paginate
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import actions, selectors, services
+from ..dashboards import newest_changes
 from ..forms import AdministrationForm, CorrectionForm, ScoreSheetForm
-from ..models import ItemScore
+from ..models import Administration, ItemScore
 from .access import administration_for, item_of, team_for
 
 
@@ -70,7 +72,7 @@ def administration_start(request: HttpRequest, pk: int) -> HttpResponse:
 def administration(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress while in progress; results against the team's earlier administrations."""
     administration = administration_for(request.user, pk)
-    found = selectors.results(administration, actions_for=actions.attach)
+    found = _results(administration)
     # A completed one opens on the items to act on (dropped, low, planned); every item is
     # one click away. While in progress, every item shows.
     every_item = not administration.is_completed or request.GET.get("items") == "all"
@@ -86,6 +88,27 @@ def administration(request: HttpRequest, pk: int) -> HttpResponse:
             "actions_enabled": True,
         },
     )
+
+
+def _results(administration):
+    """The results with the action items of each item. A completed administration's are
+    kept under the newest history rows of the assessments and their scores (a correction,
+    or an earlier one corrected, shows at once); the actions, which change every day, are
+    attached afresh."""
+    if not administration.is_completed:
+        return selectors.results(administration, actions_for=actions.attach)
+    changes = ".".join(map(str, newest_changes(Administration, ItemScore)))
+    found = remembered(
+        f"assessment-results:{administration.pk}:{changes}",
+        ("cascade",),
+        lambda: selectors.results(administration),
+    )
+    actions.attach(
+        found.items,
+        {r.item.pk: r.score for r in found.items if r.score is not None},
+        {r.item.key: r.previous for r in found.items if r.previous is not None},
+    )
+    return found
 
 
 def _trend_chart(found) -> dict:
