@@ -1,8 +1,8 @@
 """The data system's scheduled task (written by migration 0003 through
-`smt_portal.schedule`): an import whose task was lost (the broker was down when it was
+`teams.schedule`): an import whose task was lost (the broker was down when it was
 queued) or whose worker died is started again, since nothing else would."""
 
-from smt_portal import schedule
+from teams import schedule
 
 SCHEDULE: list[schedule.Entry] = [
     ("datasystem.resume_interrupted_imports", "Outcome imports: resume any interrupted", 10),

@@ -1,8 +1,8 @@
 """The digest's and the notifications' scheduled tasks (written by migration 0002 through
-`smt_portal.schedule`). Each tick derives its work from the records, so the interval is
+`teams.schedule`). Each tick derives its work from the records, so the interval is
 how soon things go out, not whether they do."""
 
-from smt_portal import schedule
+from teams import schedule
 
 SCHEDULE: list[schedule.Entry] = [
     ("digests.derive_notifications", "Notifications and reminders: derive what is due", 5),
