@@ -123,6 +123,21 @@ def action_is_open(user, action) -> bool:
 
 # Those who run a team's meetings: its leads, the STSs who support it, and the SMT's chair.
 runs_team = leads_team | supports_records_team | chairs_smt
+
+
+def teams_run_by(user) -> set[int]:
+    """`runs_team` as the set of teams it holds for: those the person leads or supports,
+    and the SMT for its chairs. For lists over an STS's 150 teams, where asking the rule of
+    each team in turn cost 3 ms; tests hold the two to the same answer."""
+    person = standing(user)
+    run = {team for team, seat in person.team_roles if seat == TeamRole.LEAD}
+    run |= person.supported_team_ids
+    smt = smt_id()
+    if smt and holds_appointing_role(user):
+        run.add(smt)
+    return run
+
+
 # ...and, for one meeting, its facilitator too.
 prepares_meeting = runs_team | facilitates
 

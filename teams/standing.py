@@ -8,6 +8,7 @@ standing allows; nothing else reads it to decide a permission.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import transaction
@@ -67,8 +68,12 @@ class Standing:
     def own_team_ids(self) -> frozenset[int]:
         return self.member_team_ids | self.supported_team_ids
 
+    @cached_property
+    def _roles_by_team(self) -> dict[int, str]:
+        return dict(self.team_roles)
+
     def team_role(self, team_id: int) -> str | None:
-        return dict(self.team_roles).get(team_id)
+        return self._roles_by_team.get(team_id)
 
 
 NOBODY = Standing(frozenset(), False, False, frozenset(), frozenset())

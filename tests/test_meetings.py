@@ -499,3 +499,12 @@ def test_a_meeting_time_with_day_and_month_in_either_order_is_refused(world, m, 
     assert "starts_at" in form("03/04/2026 15:00").errors
     assert "starts_at" not in form("2026-04-03T15:00").errors
     assert "starts_at" not in form("2026-04-03 15:00").errors
+
+
+@pytest.mark.parametrize("role", ["csso", "deputy", "smt", "sponsor", "sts", "district", "building"])
+def test_the_teams_a_person_runs_are_those_the_rule_lets_them_watch(world, role):
+    from meetings.rules import teams_run_by
+
+    user = world.user(role)
+    watched = {t.pk for t in Team.objects.all() if user.has_perm("meetings.see_team_actions", t)}
+    assert teams_run_by(user) == watched
