@@ -501,7 +501,9 @@ def test_a_meeting_time_with_day_and_month_in_either_order_is_refused(world, m, 
     assert "starts_at" not in form("2026-04-03 15:00").errors
 
 
-@pytest.mark.parametrize("role", ["csso", "deputy", "smt", "sponsor", "sts", "district", "building"])
+@pytest.mark.parametrize(
+    "role", ["csso", "deputy", "smt", "sponsor", "sts", "district", "building"]
+)
 def test_the_teams_a_person_runs_are_those_the_rule_lets_them_watch(world, role):
     from meetings.rules import teams_run_by
 

@@ -323,15 +323,6 @@ def team_action_items(team_ids, *, show_closed: bool = False) -> QuerySet[Action
     return items.overdue_first()
 
 
-def first_of(items: QuerySet, limit: int) -> list:
-    """The first `limit` of `items`, their keys read alone and then their rows with the
-    related rows `items` selects: for a list drawn from hundreds of records of many teams,
-    joining each candidate before the limit costs more than the second query."""
-    keys = list(items.values_list("pk", flat=True)[:limit])
-    found = items.in_bulk(keys)
-    return [found[pk] for pk in keys if pk in found]
-
-
 def led_team_ids(user) -> list[int]:
     """The teams whose action items the person keeps an eye on: those they lead or support,
     and the SMT for its chair (the rule `meetings.see_team_actions`)."""
