@@ -129,6 +129,13 @@ def newest_changes(*models) -> tuple[int, ...]:
         return tuple(n or 0 for n in cursor.fetchone())
 
 
+def kept_until_changed(name: str, models: tuple, compute, topics: tuple[str, ...] = ("cascade",)):
+    """`compute()`'s result, kept until a record of these audited models changes (a new
+    newest history row), one of `topics` moves or the day turns."""
+    changes = ".".join(map(str, newest_changes(*models)))
+    return remembered(f"{name}:{changes}", topics, compute)
+
+
 # --- Charts --------------------------------------------------------------------------------
 
 

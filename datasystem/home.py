@@ -9,12 +9,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpRequest
 
 from meetings.models import ActionItem
-from teams.freshness import hashed, remembered
+from teams.freshness import hashed
 from teams.models import today
 from teams.registry import HomePanel
 from teams.standing import CABINET_SEAT, standing
 
-from .dashboards import newest_changes
+from .dashboards import kept_until_changed
 from .models import Administration, ItemScore, Status
 
 
@@ -79,9 +79,10 @@ def without_plan_kept(team_ids) -> list[dict]:
     """`without_plan`, kept until an assessment, a score or an action item changes (their
     newest history rows) or the day turns: an STS's teams hold thousands of scores."""
     ids = sorted(team_ids)
-    changes = ".".join(map(str, newest_changes(Administration, ItemScore, ActionItem)))
-    return remembered(
-        f"without-plan:{hashed(ids)}:{changes}", ("cascade",), lambda: without_plan(ids)
+    return kept_until_changed(
+        f"without-plan:{hashed(ids)}",
+        (Administration, ItemScore, ActionItem),
+        lambda: without_plan(ids),
     )
 
 

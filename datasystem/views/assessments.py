@@ -9,13 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from teams.freshness import remembered
 from teams.models import today
 from teams.paging import paginate
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import actions, selectors, services
-from ..dashboards import newest_changes
+from ..dashboards import kept_until_changed
 from ..forms import AdministrationForm, CorrectionForm, ScoreSheetForm
 from ..models import Administration, ItemScore
 from .access import administration_for, item_of, team_for
@@ -97,10 +96,9 @@ def _results(administration):
     attached afresh."""
     if not administration.is_completed:
         return selectors.results(administration, actions_for=actions.attach)
-    changes = ".".join(map(str, newest_changes(Administration, ItemScore)))
-    found = remembered(
-        f"assessment-results:{administration.pk}:{changes}",
-        ("cascade",),
+    found = kept_until_changed(
+        f"assessment-results:{administration.pk}",
+        (Administration, ItemScore),
         lambda: selectors.results(administration),
     )
     actions.attach(

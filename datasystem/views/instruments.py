@@ -10,11 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from teams.freshness import remembered
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import services
-from ..dashboards import newest_changes
+from ..dashboards import kept_until_changed
 from ..forms import InstrumentImportForm, ItemWordingForm
 from ..models import Administration, Instrument, InstrumentVersion, Item
 from .access import instrument_for, require
@@ -49,13 +48,12 @@ def _count_of(model) -> Coalesce:
 def times_given() -> dict[int, int]:
     """How often each instrument was given, kept until an assessment is added or removed
     (its newest history row): a large state has given them tens of thousands of times."""
-    (assessments,) = newest_changes(Administration)
 
     def count() -> dict[int, int]:
         rows = Administration.objects.order_by().values("instrument").annotate(n=Count("*"))
         return {row["instrument"]: row["n"] for row in rows}
 
-    return remembered(f"instruments-given:{assessments}", (), count)
+    return kept_until_changed("instruments-given", (Administration,), count, topics=())
 
 
 @login_required
