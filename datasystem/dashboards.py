@@ -13,6 +13,7 @@ the versions of the records it came from.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from django.db.models import (
 )
 from django.db.models import BooleanField as Flag
 from django.db.models.functions import ExtractYear
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from initiatives.models import Stage, StageRecord
 from initiatives.selectors import reviews_due
@@ -118,10 +121,16 @@ def zone_flag(prefix: str = ""):
     )
 
 
+@functools.cache
+def _history_table(model) -> str:
+    # Read once per model: simple-history builds a new manager class on every `.history`.
+    return connection.ops.quote_name(model.history.model._meta.db_table)
+
+
 def newest_changes(*models) -> tuple[int, ...]:
     """The newest audit history row of each model, in one query: what cached figures are
     kept under, so a figure is summed again only after one of its records changed."""
-    tables = [connection.ops.quote_name(m.history.model._meta.db_table) for m in models]
+    tables = [_history_table(m) for m in models]
     column = connection.ops.quote_name("history_id")
     sql = "SELECT " + ", ".join(f"(SELECT MAX({column}) FROM {t})" for t in tables)
     with connection.cursor() as cursor:
@@ -206,6 +215,31 @@ class Chart:
             "max": self.max,
             "suffix": self.suffix,
         }
+
+    def table_body(self) -> SafeString:
+        """The rows of its table as HTML. Written here rather than in the template: a heat-map
+        is hundreds of cells, and the template language spends most of the page's time on
+        them."""
+        heat = self.kind == "heatmap"
+
+        def cell_html(cell) -> str:
+            if not isinstance(cell, TableCell):
+                return f"<td>{conditional_escape(cell)}</td>"
+            if cell.hidden:
+                return f'<td class="suppressed">{conditional_escape(cell.text)}</td>'
+            if heat and cell.number is not None:
+                band = "low" if cell.number < 40 else "mid" if cell.number < 70 else "high"
+                return f'<td class="heat heat-{band}">{conditional_escape(cell.text)}</td>'
+            return f"<td>{conditional_escape(cell.text)}</td>"
+
+        return mark_safe(  # noqa: S308 - every value in it is escaped above.
+            "".join(
+                f'<tr><th scope="row">{conditional_escape(row[0])}</th>'
+                + "".join(cell_html(cell) for cell in row[1:])
+                + "</tr>"
+                for row in self.rows
+            )
+        )
 
     def data_json(self) -> str:
         """The data as JSON for the canvas's data attribute (parts of a page loaded with
