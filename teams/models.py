@@ -781,12 +781,27 @@ class Team(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.take_ancestry_from_parent()
         self.cascade_rank = self.rank_in_cascade()
+        new_level = (
+            self.pk is not None
+            and Team.objects.filter(pk=self.pk).exclude(level=self.level).exists()
+        )
         super().save(*args, **kwargs)
         # Its name, place or cadence may be on pages kept in the cache.
         moved("cascade")
+        if new_level:
+            self._level_changed()
 
     def get_absolute_url(self) -> str:
         return reverse("teams:team", args=[self.pk])
+
+    def _level_changed(self) -> None:
+        """The standing of those on or supporting the team holds its level (which ancestry
+        column its teams below carry it in): computed again."""
+        from .standing import standing_changed
+
+        standing_changed(
+            *User.objects.filter(Q(memberships__team=self) | Q(supported_teams=self)).distinct()
+        )
 
     def rank_in_cascade(self) -> int:
         if self.is_management_team:

@@ -14,7 +14,15 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from .models import APPOINTING_ROLES, Agency, Role, RoleAssignment, Team, TeamUpdate
+from .models import (
+    APPOINTING_ROLES,
+    Agency,
+    Role,
+    RoleAssignment,
+    Team,
+    TeamUpdate,
+    below_teams_in_hand,
+)
 from .standing import standing
 
 
@@ -132,9 +140,16 @@ def followed_teams(user, path: str = "pk") -> Q:
 def followed_team_ids(user):
     """The teams whose work the person follows (not for whole-cascade readers), as a
     subquery on the teams' ancestry columns: a few index lookups in one table, which
-    plans in a fraction of the time a literal list of thousands of ids takes."""
-    own = list(standing(user).own_team_ids)
-    return Team.objects.below_any(own).values("pk") if own else Team.objects.none().values("pk")
+    plans in a fraction of the time a literal list of thousands of ids takes. Each own
+    team is looked for only in the column of its level: an STS's 150 teams make one id
+    list and a short one per column, not four long ones."""
+    own = standing(user).own_teams_placed
+    if not own:
+        return Team.objects.none().values("pk")
+    if any(is_smt for _, _, is_smt in own):
+        return Team.objects.values("pk")
+    placed = [(pk, level) for pk, level, _ in own]
+    return Team.objects.filter(below_teams_in_hand(placed)).values("pk")
 
 
 def readable_update_parts(user) -> list[Q]:

@@ -38,6 +38,9 @@ class Standing:
     # Team id -> the person's team role there ("lead", "member"...); the SMT seat a cabinet
     # role gives is "cabinet".
     team_roles: tuple[tuple[int, str], ...] = ()
+    # Each own team with its level and whether it is the SMT: what finding the teams below
+    # them needs (its descendants carry a team in the ancestry column of its level alone).
+    own_teams_placed: tuple[tuple[int, str, bool], ...] = ()
 
     @property
     def is_admin(self) -> bool:
@@ -103,20 +106,36 @@ def _compute(user, day) -> Standing:
     roles = frozenset(
         RoleAssignment.objects.filter(person=user).current(day).values_list("role", flat=True)
     )
-    seats = dict(Membership.objects.filter(person=user).current(day).values_list("team_id", "role"))
+    seats, placed = {}, {}
+    for team_id, role, level, is_smt in (
+        Membership.objects.filter(person=user)
+        .current(day)
+        .values_list("team_id", "role", "team__level", "team__is_management_team")
+    ):
+        seats[team_id] = role
+        placed[team_id] = (team_id, level, is_smt)
     if roles & set(CABINET_ROLES):
         # The cabinet sits on the SMT by virtue of the role, not a membership row.
-        for smt_id in Team.objects.filter(is_management_team=True).values_list("pk", flat=True):
+        for smt_id, level in Team.objects.filter(is_management_team=True).values_list(
+            "pk", "level"
+        ):
             seats.setdefault(smt_id, CABINET_SEAT)
+            placed[smt_id] = (smt_id, level, True)
+    supported = (
+        list(user.supported_teams.values_list("pk", "level", "is_management_team"))
+        if Role.STS in roles
+        else []
+    )
+    for team_id, level, is_smt in supported:
+        placed[team_id] = (team_id, level, is_smt)
     return Standing(
         roles=roles,
         is_superuser=user.is_superuser,
         is_sponsor=SponsorAppointment.objects.filter(sponsor=user).current(day).exists(),
         member_team_ids=frozenset(seats),
-        supported_team_ids=frozenset(
-            user.supported_teams.values_list("pk", flat=True) if Role.STS in roles else ()
-        ),
+        supported_team_ids=frozenset(pk for pk, _, _ in supported),
         team_roles=tuple(sorted(seats.items())),
+        own_teams_placed=tuple(sorted(placed.values())),
     )
 
 
@@ -140,5 +159,9 @@ def standing_changed(*people) -> None:
             del person._standing
 
 
+# Moved on whenever Standing gains a field, so no process reads one kept without it.
+_SHAPE = 2
+
+
 def _key(person_id: int, day) -> str:
-    return f"standing:{person_id}:{day.isoformat()}"
+    return f"standing:{_SHAPE}:{person_id}:{day.isoformat()}"
