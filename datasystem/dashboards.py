@@ -13,7 +13,6 @@ the versions of the records it came from.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -119,30 +117,6 @@ def zone_flag(prefix: str = ""):
     return Case(
         When(in_zone_today(prefix), then=Value(True)), default=Value(False), output_field=Flag()
     )
-
-
-@functools.cache
-def _history_table(model) -> str:
-    # Read once per model: simple-history builds a new manager class on every `.history`.
-    return connection.ops.quote_name(model.history.model._meta.db_table)
-
-
-def newest_changes(*models) -> tuple[int, ...]:
-    """The newest audit history row of each model, in one query: what cached figures are
-    kept under, so a figure is summed again only after one of its records changed."""
-    tables = [_history_table(m) for m in models]
-    column = connection.ops.quote_name("history_id")
-    sql = "SELECT " + ", ".join(f"(SELECT MAX({column}) FROM {t})" for t in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(n or 0 for n in cursor.fetchone())
-
-
-def kept_until_changed(name: str, models: tuple, compute, topics: tuple[str, ...] = ("cascade",)):
-    """`compute()`'s result, kept until a record of these audited models changes (a new
-    newest history row), one of `topics` moves or the day turns."""
-    changes = ".".join(map(str, newest_changes(*models)))
-    return remembered(f"{name}:{changes}", topics, compute)
 
 
 # --- Charts --------------------------------------------------------------------------------

@@ -9,12 +9,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpRequest
 
 from meetings.models import ActionItem
-from teams.freshness import hashed
+from teams.freshness import hashed, kept_until_changed
 from teams.models import today
 from teams.registry import HomePanel
 from teams.standing import CABINET_SEAT, standing
 
-from .dashboards import kept_until_changed
 from .models import Administration, ItemScore, Status
 
 

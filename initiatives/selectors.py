@@ -23,8 +23,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from teams.freshness import hashed, remembered
-from teams.models import Team, today
+from teams.freshness import hashed, kept_until_changed, remembered
+from teams.models import Division, Team, today
 
 from .models import (
     IN_PLACE,
@@ -306,13 +306,7 @@ class ResourceView:
     notes: list[str] = field(default_factory=list)
 
 
-def resource_view(day: date | None = None) -> ResourceView:
-    """Money and FTE of running initiatives for the current and next fiscal year: in
-    total, by division, by goal (an initiative counts under each goal it serves, by its
-    strength) and by initiative."""
-    config = InventorySettings.current()
-    now = config.fiscal_year(day)
-    following = now + 1
+def _resource_sums(now: int, following: int) -> tuple:
     funding = Funding.objects.filter(
         fiscal_year__in=(now, following), initiative__status__in=RUNNING
     )
@@ -346,6 +340,23 @@ def resource_view(day: date | None = None) -> ResourceView:
                 (goal, strength.label, goal_rows.get((goal.pk, strength.value), Money()))
             )
     by_goal.append((None, "Serving no current goal", unserved))
+    return total, by_division, by_goal
+
+
+def resource_view(day: date | None = None) -> ResourceView:
+    """Money and FTE of running initiatives for the current and next fiscal year: in
+    total, by division, by goal (an initiative counts under each goal it serves, by its
+    strength) and by initiative."""
+    config = InventorySettings.current()
+    now = config.fiscal_year(day)
+    following = now + 1
+    # The sums change only when an initiative, its money, its goals or a division does.
+    total, by_division, by_goal = kept_until_changed(
+        f"initiative-resources:{now}",
+        (Funding, Initiative, GoalAlignment, StrategicGoal, Division),
+        lambda: _resource_sums(now, following),
+        topics=(),
+    )
     initiatives = (
         Initiative.objects.running()
         .select_related("division")

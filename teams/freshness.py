@@ -16,18 +16,23 @@ Topics:
 - "updates": team updates, their texts and flags.
 - "people": people, divisions, roles, seats, sponsors and pairings (with standing_changed).
 
+A result may instead be kept under the newest audit history row of the models it reads
+(`kept_until_changed`): every audited save writes one, so no service needs to remember to
+move a topic.
+
 Higher apps add topics of their own records with `add_topics` from their `ready()` (the
 data system's "outcomes", the initiatives' "stages").
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import today
 
@@ -84,3 +89,27 @@ def remembered(name: str, topics: tuple[str, ...], compute: Callable[[], T]) -> 
 def hashed(value) -> str:
     """A short, stable part of a key for a value such as a list of team ids."""
     return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _history_table(model) -> str:
+    # Read once per model: simple-history builds a new manager class on every `.history`.
+    return connection.ops.quote_name(model.history.model._meta.db_table)
+
+
+def newest_changes(*models) -> tuple[int, ...]:
+    """The newest audit history row of each model, in one query: what cached figures are
+    kept under, so a figure is summed again only after one of its records changed."""
+    tables = [_history_table(m) for m in models]
+    column = connection.ops.quote_name("history_id")
+    sql = "SELECT " + ", ".join(f"(SELECT MAX({column}) FROM {t})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(n or 0 for n in cursor.fetchone())
+
+
+def kept_until_changed(name: str, models: tuple, compute, topics: tuple[str, ...] = ("cascade",)):
+    """`compute()`'s result, kept until a record of these audited models changes (a new
+    newest history row), one of `topics` moves or the day turns."""
+    changes = ".".join(map(str, newest_changes(*models)))
+    return remembered(f"{name}:{changes}", topics, compute)

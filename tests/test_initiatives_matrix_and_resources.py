@@ -97,6 +97,28 @@ def test_resources_add_up_by_division_goal_and_initiative(state):
     }
 
 
+def test_the_kept_sums_change_as_soon_as_money_goals_or_status_do(state):
+    literacy, (reading, _, families) = state["literacy"], state["goals"]
+    assert selectors.resource_view().total.as_row()[0] == Decimal("1850")
+
+    FundingFactory(initiative=literacy, fiscal_year=state["now"], source="local", amount=150)
+    assert selectors.resource_view().total.as_row()[0] == Decimal("2000")
+
+    AlignmentFactory(initiative=literacy, goal=families, strength="contributing")
+    by_goal = {(g.number if g else None, s): m for g, s, m in selectors.resource_view().by_goal}
+    assert by_goal[(3, "Contributing")].as_row()[0] == Decimal("1650")
+
+    literacy.status = "ended"
+    literacy.save()
+    assert selectors.resource_view().total.as_row()[0] == Decimal("350")
+
+    reading.title = "Reading by grade three"
+    reading.save()
+    assert any(
+        g and g.title == "Reading by grade three" for g, _, _ in selectors.resource_view().by_goal
+    )
+
+
 def test_the_fiscal_year_follows_the_agencys_start_month(state):
     InventorySettings.objects.create(fiscal_year_start_month=1)
     assert selectors.resource_view().now == today().year

@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from teams.freshness import kept_until_changed
 from teams.models import today
 from teams.paging import paginate
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import actions, selectors, services
-from ..dashboards import kept_until_changed
 from ..forms import AdministrationForm, CorrectionForm, ScoreSheetForm
 from ..models import Administration, ItemScore
 from .access import administration_for, item_of, team_for

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from initiatives.models import StageRecord
 from meetings.models import Barrier
 from teams.exports import neutralised
+from teams.freshness import newest_changes
 from teams.models import today
 
 from .. import dashboards
@@ -79,7 +80,7 @@ def team_chart_csv(request: HttpRequest, pk: int, key: str) -> StreamingHttpResp
 
 
 def _main(request: HttpRequest, scope: Scope) -> dict:
-    assessments, barriers = dashboards.newest_changes(Administration, Barrier)
+    assessments, barriers = newest_changes(Administration, Barrier)
     level_chart, zone_chart = dashboards.capacity_charts(scope, assessments)
     frame = dashboards.outcome_frame()
     context = {
@@ -110,7 +111,7 @@ class Detail:
 
 
 def _detail_of(request: HttpRequest, scope: Scope) -> Detail:
-    assessments, stages, training, coaching = dashboards.newest_changes(
+    assessments, stages, training, coaching = newest_changes(
         Administration, StageRecord, TrainingEvent, CoachingSession
     )
     level_form = None
@@ -154,7 +155,7 @@ def _detail(request: HttpRequest, scope: Scope) -> HttpResponse:
 def _chart(request: HttpRequest, scope: Scope, key: str) -> Chart:
     """One chart of a dashboard, by its key, computed as its page computes it."""
     if key in ("capacity-by-level", "capacity-zone"):
-        (assessments,) = dashboards.newest_changes(Administration)
+        (assessments,) = newest_changes(Administration)
         level_chart, zone_chart = dashboards.capacity_charts(scope, assessments)
         return level_chart if key == "capacity-by-level" else zone_chart
     if key in ("capacity-heatmap", "stages", "fidelity", "reach"):

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from teams.freshness import kept_until_changed
 from teams.views.submit import DONE_NOTHING, submitted
 
 from .. import services
-from ..dashboards import kept_until_changed
 from ..forms import InstrumentImportForm, ItemWordingForm
 from ..models import Administration, Instrument, InstrumentVersion, Item
 from .access import instrument_for, require
