@@ -115,10 +115,10 @@ TEMPLATES = [
     },
 ]
 
-# Widgets render through the project's templates: templates/django/forms/widgets/select.html
-# writes a select's options in its own loop, where Django's includes a template per option
-# (a tenth of a millisecond each, on selects of a state's regions or an STS's teams).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Inputs and selects are written in Python (smt_portal/widgets.py); Django's templates,
+# an include per attribute list and per option, cost a filter bar milliseconds. Other
+# widgets render through the templates, the project's first.
+FORM_RENDERER = "smt_portal.widgets.PortalFormRenderer"
 
 WSGI_APPLICATION = "smt_portal.wsgi.application"
 
