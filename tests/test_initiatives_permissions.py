@@ -2,6 +2,8 @@
 that division's initiatives only; STSs record stages only for the teams they support; a
 second editor never overwrites the first."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -205,6 +207,30 @@ def test_the_heatmaps_kept_count_takes_in_a_units_first_stage_at_once(world, cli
         by=world.user("sts"),
     )
     assert counted() == before + 1
+
+
+def test_each_heatmap_cell_writes_its_stage_and_days_not_colour_alone(world, client):
+    literacy = initiatives_world(world).literacy
+    StageRecord.objects.filter(innovation=literacy, team=world.district).delete()
+    services.stage_record(
+        record=StageRecord(
+            innovation=literacy,
+            team=world.district,
+            stage="installation",
+            entered_on=today() - timedelta(days=1),
+            evidence="Coaches hired.",
+        ),
+        by=world.user("sts"),
+    )
+    client.force_login(world.user("smt"))
+
+    page = client.get(reverse("initiatives:stages")).content.decode()
+
+    district_row = page.split(f'href="/initiatives/stages/teams/{world.district.pk}/"')[1]
+    district_row = district_row.split("</tr>")[0]
+    assert '<td class="stage stage-installation">' in district_row
+    assert '<span class="stage-name">2. Installation</span>' in district_row
+    assert '<span class="stage-days">1 day</span>' in district_row
 
 
 def test_a_stage_is_recorded_only_for_an_innovation(world):

@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from ..models import STAGE_RANK
+from ..models import STAGE_RANK, Stage
 
 register = template.Library()
 
@@ -77,3 +80,48 @@ def section_here(context) -> str:
     if name.startswith(("candidate", "compare", "protocol", "indicator")):
         return "candidates"
     return "index"
+
+
+NOT_STARTED = mark_safe(
+    '<td class="stage-none"><span class="visually-hidden">Not started</span>'
+    '<span aria-hidden="true">·</span></td>'
+)
+IN_THE_ZONE = mark_safe(' <span class="zone-badge">Zone</span>')
+
+
+@register.simple_tag
+def stage_rows(rows: list[dict]) -> SafeString:
+    """The stage heat-map's rows (selectors.heatmap_rows): each unit, then its stage of
+    each innovation in words, with its days there. Written here rather than in the
+    template: a page is 25 units by every innovation, and the template language spent
+    most of the page's time on the cells."""
+    labels = dict(Stage.choices)
+
+    def cell(record) -> str:
+        if record is None:
+            return NOT_STARTED
+        return format_html(
+            '<td class="stage stage-{}"><span class="stage-name">{}. {}</span>'
+            '<span class="stage-days">{} day{}</span></td>',
+            record.stage,
+            STAGE_RANK.get(record.stage, 0),
+            labels.get(record.stage, record.stage),
+            record.days,
+            "" if record.days == 1 else "s",
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row" class="fw-normal"><a href="{}">{}</a> '
+        '<span class="level-badge">{}</span>{}</th>{}</tr>',
+        (
+            (
+                reverse("initiatives:team-stages", args=[row["team"].pk]),
+                row["team"].name,
+                row["team"].get_level_display(),
+                IN_THE_ZONE if row["team"].in_zone() else "",
+                mark_safe("".join(cell(record) for record in row["cells"])),  # noqa: S308
+            )
+            for row in rows
+        ),
+    )
