@@ -167,6 +167,14 @@ def readable_update_parts(user) -> list[Q]:
     return parts
 
 
+def reads_all_updates_within(user, team) -> bool:
+    """Whether every update of the team and of the teams below it is the person's to read:
+    they read the whole cascade, or the team is one of their own or sits below one. A
+    team's page then leaves the rule's filter out of its query, the answer being the same."""
+    person = standing(user)
+    return person.reads_whole_cascade or bool(team.is_within(person.own_team_ids))
+
+
 def readable_updates(user) -> Q:
     """All the parts of the rule in one filter, for a single update or a short list."""
     parts = readable_update_parts(user)

@@ -25,7 +25,12 @@ from .models import (
     today,
 )
 from .paging import UncountedPage, newest_of, paginate_newest_of
-from .rules import loggable_teams, readable_update_parts, readable_updates
+from .rules import (
+    loggable_teams,
+    readable_update_parts,
+    readable_updates,
+    reads_all_updates_within,
+)
 from .standing import CABINET_SEAT, standing
 
 # --- Sponsors and pairings ---------------------------------------------------------------
@@ -327,12 +332,20 @@ def updates_visible_to(user) -> QuerySet[TeamUpdate]:
 
 def update_page(request, user, *, narrow: Q | None = None, per_page: int = 20) -> UncountedPage:
     """A page of the updates the person may read (narrowed by `narrow`), newest first."""
+    return _update_page(request, readable_update_parts(user), narrow, per_page)
+
+
+def team_update_page(request, user, team: Team, *, per_page: int = 10) -> UncountedPage:
+    """A page of the updates of the team and the teams below it that the person may read."""
+    readable = [Q()] if reads_all_updates_within(user, team) else readable_update_parts(user)
+    return _update_page(request, readable, within_team(team), per_page)
+
+
+def _update_page(request, readable: list[Q], narrow: Q | None, per_page: int) -> UncountedPage:
     base = TeamUpdate.objects.for_cards()
     if narrow is not None:
         base = base.filter(narrow)
-    return paginate_newest_of(
-        request, base, readable_update_parts(user), order=UPDATE_ORDER, per_page=per_page
-    )
+    return paginate_newest_of(request, base, readable, order=UPDATE_ORDER, per_page=per_page)
 
 
 def newest_updates(user, *, narrow: Q | None = None, limit: int = 6) -> list[TeamUpdate]:

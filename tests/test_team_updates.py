@@ -170,3 +170,25 @@ def test_a_list_read_in_parts_is_the_list_the_rule_gives(world, rf):
         number += 1
     assert seen == expected
     assert "Before the move." in [u.summary for u in updates_visible_to(district)]
+
+
+@pytest.mark.parametrize("role", ["csso", "sponsor", "admin", "sts", "district", "building"])
+def test_each_team_page_lists_exactly_the_updates_of_its_branch_the_rule_gives(world, rf, role):
+    """A team page leaves the rule's filter out where the person follows the whole team;
+    what it lists is the same either way."""
+    from teams.models import Team
+    from teams.selectors import UPDATE_ORDER, team_update_page, within_team
+
+    person = world.user(role)
+    TeamUpdateFactory(team=world.far_district, author=person, summary="Written elsewhere.")
+    for team in Team.objects.exclude(is_management_team=True):
+        expected = list(
+            updates_visible_to(person)
+            .filter(within_team(team))
+            .order_by(*UPDATE_ORDER)
+            .values_list("pk", flat=True)[:50]
+        )
+        request = rf.get(f"/teams/{team.pk}/")
+        request.user = person
+        page = team_update_page(request, person, team, per_page=50)
+        assert [u.pk for u in page.object_list] == expected, (role, team.name)

@@ -74,9 +74,7 @@ def team_below(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = team_for(request.user, pk, "teams.read_cascade")
-    updates = selectors.update_page(
-        request, request.user, narrow=selectors.within_team(team), per_page=10
-    )
+    updates = selectors.team_update_page(request, request.user, team)
     return render(
         request,
         "teams/team_detail.html",
