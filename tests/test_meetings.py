@@ -158,6 +158,31 @@ def test_the_smt_is_offered_the_updates_flagged_since_its_last_meeting(world, m,
     assert world.attention_update not in [r for _, rs in offers for _, r in rs]
 
 
+def test_a_long_offer_is_shortened_where_it_is_listed_and_added_in_full(world, m, client):
+    long = TeamUpdateFactory(
+        team=world.district,
+        author=world.user("sts"),
+        for_smt_attention=True,
+        summary="Coaching " * 30,
+    )
+    client.force_login(world.user("csso"))
+    page = client.get(reverse("meetings:offers", args=[m.smt_next.pk])).content.decode()
+    offered = next(
+        record
+        for _, records in client.get(reverse("meetings:offers", args=[m.smt_next.pk])).context[
+            "offers"
+        ]
+        for _, record in records
+        if record.pk == long.pk
+    )
+
+    assert len(offered.offered_short) == 110 and offered.offered_short.endswith("…")
+    assert len(offered.offered_label) == 60 and offered.offered_label.endswith("…")
+    assert f">{offered.offered_short}</a>" in page
+    assert f"“{offered.offered_label}” to the agenda" in page
+    assert f'action="{reverse("meetings:agenda-offer", args=[m.smt_next.pk])}"' in page
+
+
 def test_the_cabinet_sees_the_offers_but_only_those_who_prepare_add_them(world, m, client):
     client.force_login(world.user("smt"))
     response = client.get(reverse("meetings:offers", args=[m.smt_next.pk]))
