@@ -974,7 +974,18 @@ def next_unit_level(team: Team) -> str | None:
 
 def team_outcomes(frame: OutcomeFrame, team: Team) -> tuple[list[Chart], Chart | None]:
     """For each measure: the team's own unit over the periods, all students and the groups
-    of its first partition; and the units just below the team in the latest period."""
+    of its first partition; and the units just below the team in the latest period. The
+    same for everyone who reads the team (hidden values are already withheld in them),
+    kept until an outcome, a decision or the cascade changes: a district is hundreds of
+    cells to format."""
+    return remembered(
+        f"team-outcomes:{team.pk}:{frame.minimum}",
+        ("outcomes", "cascade"),
+        lambda: _team_outcomes(frame, team),
+    )
+
+
+def _team_outcomes(frame: OutcomeFrame, team: Team) -> tuple[list[Chart], Chart | None]:
     own = _unit_values(frame, team.pk)
     charts = []
     for measure in frame.measures:

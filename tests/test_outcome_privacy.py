@@ -71,6 +71,22 @@ def test_the_buildings_dashboard_shows_fewer_than_10_and_a_star_never_the_values
         assert figure not in page, figure
 
 
+def test_a_team_dashboard_kept_for_its_readers_shows_a_corrected_value_at_once(
+    outcomes, world, client
+):
+    client.force_login(world.user("building"))
+    url = reverse("datasystem:team-dashboard", args=[world.building.pk])
+    assert "61.0% (120 students)" in client.get(url).content.decode()
+
+    corrected = outcomes.value(world.building, "all")
+    corrected.value = 64
+    corrected.save()
+    decide(OutcomeTable.objects.get(period=outcomes.latest))
+
+    page = client.get(url).content.decode()
+    assert "64.0% (120 students)" in page and "61.0% (120 students)" not in page
+
+
 def test_a_small_group_is_never_in_the_dashboard_csv(outcomes, world, client):
     client.force_login(world.user("building"))
     text = csv_of(
