@@ -36,7 +36,7 @@ run: demo
 	DJANGO_HTTPS=0 DEMO_PORT=$(PORT) PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint
-	$(PY) -m pytest
+	$(PY) -m pytest -p tests.workers -n auto --maxprocesses 4 --dist loadgroup
 
 e2e: install
 	$(PY) -m pytest tests/e2e

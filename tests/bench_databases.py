@@ -26,6 +26,8 @@ def bench_server() -> PostgresServer:
 
 def bench_prefix() -> str:
     """smt_bench_t_ and the name in DATABASE_URL, which (unlike the connection's settings)
-    stays the same before and after pytest-django swaps in its test database."""
+    stays the same before and after pytest-django swaps in its test database, and the
+    pytest-xdist worker's name (gw0...), so two workers never build into one database."""
     name = dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
-    return "smt_bench_t_" + re.sub(r"[^a-z0-9_]", "_", name.lower())[:28]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return "smt_bench_t_" + re.sub(r"[^a-z0-9_]", "_", f"{name}{worker}".lower())[:28]

@@ -22,6 +22,9 @@ from teams.registry import portal
 
 from .bench_databases import bench_prefix, bench_server, needs_postgresql
 
+# The bench and the restart drill build the same demo state: on one worker, built once.
+pytestmark = pytest.mark.xdist_group("bench-states")
+
 
 def test_queries_are_counted_only_when_asked(db):
     assert QUERY_COUNT_HEADER not in Client().get("/healthz")

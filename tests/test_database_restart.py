@@ -23,6 +23,9 @@ from teams.demo import DEMO_PASSWORD
 
 from .bench_databases import bench_prefix, bench_server, needs_postgresql
 
+# The bench and the restart drill build the same demo state: on one worker, built once.
+pytestmark = pytest.mark.xdist_group("bench-states")
+
 
 def test_the_503_page_needs_no_database():
     try:
