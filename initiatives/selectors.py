@@ -260,6 +260,38 @@ def matrix_totals() -> dict:
     }
 
 
+@dataclass
+class MatrixSummary:
+    columns: list[GoalColumn]
+    totals: dict
+    overlaps: list[Overlap]
+    overlap_count: int
+    running: int
+
+
+def matrix_summary() -> MatrixSummary:
+    """What the alignment matrix shows whatever its page: the goals with their counts, the
+    totals, the overlaps, and how many running initiatives there are. Kept until an
+    initiative, an alignment, a goal, an overlap or a division changes."""
+
+    def compute() -> MatrixSummary:
+        overlaps, overlap_count = overlap_list()
+        return MatrixSummary(
+            columns=matrix_columns(),
+            totals=matrix_totals(),
+            overlaps=overlaps,
+            overlap_count=overlap_count,
+            running=matrix_initiatives().order_by().count(),
+        )
+
+    return kept_until_changed(
+        "alignment-matrix",
+        (Initiative, GoalAlignment, StrategicGoal, Overlap, Division),
+        compute,
+        topics=(),
+    )
+
+
 def overlap_list(limit: int = 12) -> tuple[list[Overlap], int]:
     overlaps = Overlap.objects.filter(
         first__status__in=RUNNING, second__status__in=RUNNING

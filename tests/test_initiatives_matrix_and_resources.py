@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from initiatives import selectors
-from initiatives.models import InventorySettings
+from initiatives.models import Initiative, InventorySettings
 from initiatives.views.analysis import neutralised
 from teams.models import User, today
 
@@ -71,6 +71,22 @@ def test_the_matrix_page_reads_as_a_table_with_totals(state, client):
     assert "<caption>" in page and 'scope="row"' in page and 'scope="col"' in page
     assert "Goals no initiative serves" in page and "G3" in page
     assert "0: none" in page and "2 (2 + 0)" in page
+
+
+def test_the_kept_matrix_takes_in_a_new_alignment_and_status_at_once(state, client):
+    client.force_login(_smt(state))
+    page = client.get("/initiatives/alignment/").content.decode()
+    assert "0: none" in page and '<td class="cell-primary">Primary</td>' in page
+    ramps = Initiative.objects.get(name="Ramps")
+
+    AlignmentFactory(initiative=ramps, goal=state["goals"][2], strength="primary")
+    page = client.get("/initiatives/alignment/").content.decode()
+    assert "0: none" not in page and "1 (1 + 0)" in page
+
+    ramps.status = "ended"
+    ramps.save()
+    assert selectors.matrix_summary().running == 2
+    assert "0: none" in client.get("/initiatives/alignment/").content.decode()
 
 
 def _smt(state):

@@ -125,3 +125,20 @@ def stage_rows(rows: list[dict]) -> SafeString:
             for row in rows
         ),
     )
+
+
+_STRENGTH_CELLS = {
+    "primary": mark_safe('<td class="cell-primary">Primary</td>'),
+    "contributing": mark_safe('<td class="cell-contributing">Contributing</td>'),
+}
+_NOT_SERVED = mark_safe(
+    '<td class="cell-none"><span class="visually-hidden">Not served</span>'
+    '<span aria-hidden="true">·</span></td>'
+)
+
+
+@register.simple_tag
+def matrix_cells(cells: list[str]) -> SafeString:
+    """An alignment matrix row's cells, the strength in words (written here: thirty rows
+    by every goal through the template language were most of the page's time)."""
+    return mark_safe("".join(_STRENGTH_CELLS.get(cell, _NOT_SERVED) for cell in cells))  # noqa: S308

@@ -23,10 +23,10 @@ def alignment_matrix(request: HttpRequest) -> HttpResponse:
     """Initiatives by goals, with row and column totals: goals no initiative serves stand
     out, and so do goals many initiatives serve as their primary aim."""
     require(request.user, "initiatives.read")
-    columns = selectors.matrix_columns()
-    page = paginate(request, selectors.matrix_initiatives(), 30)
+    summary = selectors.matrix_summary()
+    columns = summary.columns
+    page = paginate(request, selectors.matrix_initiatives(), 30, count=summary.running)
     rows = selectors.matrix_rows(list(page.object_list), columns)
-    overlaps, overlap_count = selectors.overlap_list()
     return render(
         request,
         "initiatives/matrix.html",
@@ -34,11 +34,11 @@ def alignment_matrix(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "rows": rows,
             "page": page,
-            "totals": selectors.matrix_totals(),
+            "totals": summary.totals,
             "gaps": [c for c in columns if c.total == 0],
             "crowded": [c for c in columns if c.primary >= 3],
-            "overlaps": overlaps,
-            "overlap_count": overlap_count,
+            "overlaps": summary.overlaps,
+            "overlap_count": summary.overlap_count,
             "vision": VisionVersion.current(),
         },
     )
