@@ -232,6 +232,27 @@ def test_quorum_is_shown_from_the_attendance(world, m):
     assert meeting.quorum_met is False
 
 
+def test_the_meetings_list_writes_each_meeting_its_time_team_status_and_quorum(world, m, client):
+    Meeting.objects.filter(pk=m.smt_held.pk).update(quorum_met=False)
+    client.force_login(world.user("csso"))
+
+    page = client.get(reverse("meetings:index")).content.decode()
+
+    held = timezone.localtime(m.smt_held.starts_at)
+    upcoming = timezone.localtime(m.smt_next.starts_at)
+    assert (
+        f'<tr><td class="text-nowrap"><a href="{m.smt_held.get_absolute_url()}">'
+        f"{held:%a} {held.day} {held:%b %Y, %H:%M}</a></td><td>{world.smt}</td>"
+        '<td><span class="meeting-status meeting-status-held">Held</span></td>'
+        "<td><strong>No quorum</strong></td></tr>"
+    ) in page
+    assert (
+        f'<a href="{m.smt_next.get_absolute_url()}">{upcoming:%a} {upcoming.day} '
+        f"{upcoming:%b %Y, %H:%M}</a>"
+    ) in page
+    assert '<span class="text-body-secondary">Not recorded</span>' in page
+
+
 def test_attendance_is_for_current_members_only(world, m):
     with pytest.raises(ValidationError, match="not a current member"):
         services.attendance_record(
