@@ -346,7 +346,18 @@ def test_the_owner_sees_it_overdue_first_and_marks_it_done(world, m, client):
     client.force_login(world.user("sponsor"))
     page = client.get(reverse("meetings:actions"))
     assert list(page.context["page"].object_list)[:2] == [late, m.action]
-    assert "Overdue" in page.content.decode()
+    html = page.content.decode()
+    due = late.due_on
+    assert '<li class="action-item is-overdue">' in html
+    assert f'<span class="overdue-flag">Overdue: due {due.day} {due:%b %Y}</span>' in html
+    assert f'<form method="post" action="{reverse("meetings:action-done", args=[late.pk])}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<span class="visually-hidden">: Late item</span>' in html
+    # Someone who may not close it reads it without the button.
+    client.force_login(world.user("csso"))
+    meeting_page = client.get(reverse("meetings:meeting", args=[m.smt_next.pk])).content.decode()
+    assert reverse("meetings:action-done", args=[m.action.pk]) not in meeting_page
+    client.force_login(world.user("sponsor"))
     client.post(reverse("meetings:action-done", args=[late.pk]))
     late.refresh_from_db()
     assert (late.status, late.done_on) == ("done", today())

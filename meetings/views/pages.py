@@ -137,7 +137,7 @@ def actions(request: HttpRequest) -> HttpResponse:
     led = selectors.led_team_ids(request.user)
     teams_items = []
     if led:
-        teams_items = list(selectors.team_action_items(led).exclude(owner=request.user)[:25])
+        teams_items = selectors.first_team_action_items(led, excluding=request.user)
         selectors.origins_of(teams_items)
     return render(
         request,
