@@ -68,7 +68,7 @@ def filter_field(field: BoundField) -> SafeString:
     if field.auto_id and "id" not in widget.attrs:
         attrs["id"] = field.auto_id
     control = widget.render(field.html_name, field.value(), attrs, field.form.renderer)
-    after = ""
+    after = SafeString()
     if errors:
         after += format_html(
             '<div id="{}_error" class="invalid-feedback">{}</div>',
@@ -100,7 +100,7 @@ def filter_field(field: BoundField) -> SafeString:
             label_class,
             field.label,
             required,
-            mark_safe(after),
+            after,
         )
     return format_html(
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label{}">{}{}</label>{}{}</div>',
@@ -110,5 +110,5 @@ def filter_field(field: BoundField) -> SafeString:
         field.label,
         required,
         control,
-        mark_safe(after),
+        after,
     )
